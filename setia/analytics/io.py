@@ -1,0 +1,712 @@
+"""Fast CSV reading of purchase rows (customer, date, amount).
+
+The reader works on the raw bytes with vectorised numpy operations: it finds
+the delimiter and newline positions once, gathers each needed field into a
+small fixed-width byte matrix and parses dates and amounts column-wise. A file
+with quoted fields falls back to :mod:`csv` (correct but slower).
+
+pyarrow.csv would parse faster still, but it is a ~40 MB dependency that
+cannot read Indonesian amounts (``Rp 125.000``, ``125.000,50``) or
+``17/08/2025`` dates itself, so those columns would still go through numpy;
+the numpy reader alone reads 1,000,000 rows in a few tenths of a second.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io as _stdio
+import re
+from dataclasses import dataclass
+from os import PathLike
+
+import numpy as np
+
+from setia.analytics.errors import (
+    AmountFormatError,
+    DateFormatError,
+    EmptyInputError,
+    MalformedCsvError,
+    MissingColumnError,
+    format_lines,
+)
+
+__all__ = [
+    "AmountReading",
+    "PurchaseTable",
+    "CUSTOMER_COLUMN_NAMES",
+    "DATE_COLUMN_NAMES",
+    "AMOUNT_COLUMN_NAMES",
+    "parse_amounts",
+    "parse_dates",
+    "read_purchases_csv",
+]
+
+# Header names recognised when no column name is given, in order of preference;
+# compared after lower-casing and turning spaces and dashes into underscores.
+CUSTOMER_COLUMN_NAMES = (
+    "customer_id",
+    "customer",
+    "id_pelanggan",
+    "pelanggan",
+    "kode_pelanggan",
+    "customer_code",
+    "member_id",
+    "member",
+    "id",
+)
+DATE_COLUMN_NAMES = (
+    "date",
+    "tanggal",
+    "tgl",
+    "purchase_date",
+    "order_date",
+    "transaction_date",
+    "tanggal_transaksi",
+    "tanggal_pembelian",
+)
+AMOUNT_COLUMN_NAMES = (
+    "amount",
+    "jumlah",
+    "total",
+    "nominal",
+    "amount_idr",
+    "total_belanja",
+    "total_harga",
+    "nilai",
+    "revenue",
+    "sales",
+)
+
+_NL, _CR, _SPACE, _TAB, _QUOTE = 10, 13, 32, 9, 34
+_DOT, _COMMA, _MINUS, _PLUS, _SLASH, _DASH = 46, 44, 45, 43, 47, 45
+
+
+@dataclass(frozen=True)
+class AmountReading:
+    """How amount text was read.
+
+    Attributes
+    ----------
+    decimal_comma : bool
+        True: ``,`` is the decimal mark and ``.`` groups thousands
+        (``125.000,50``); False: ``.`` is the decimal mark (``29.33``).
+    inferred : bool
+        True when the reading was inferred from the whole column rather than
+        given by the caller.
+    reason : str
+        One English sentence saying why, for the command line to print.
+    """
+
+    decimal_comma: bool
+    inferred: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class PurchaseTable:
+    """Purchase rows read from a CSV file.
+
+    Attributes
+    ----------
+    customer_ids : numpy.ndarray
+        Distinct customer ids (``str``), sorted.
+    customer_index : numpy.ndarray
+        Per row, the position of the row's customer in `customer_ids` (int64).
+    date : numpy.ndarray
+        Per row, the purchase date (``datetime64[D]``).
+    amount : numpy.ndarray
+        Per row, the amount (float64).
+    amount_reading : AmountReading
+        Which decimal mark was used for the amounts.
+    columns : tuple of str
+        The header names used for customer, date and amount.
+    """
+
+    customer_ids: np.ndarray
+    customer_index: np.ndarray
+    date: np.ndarray
+    amount: np.ndarray
+    amount_reading: AmountReading
+    columns: tuple[str, str, str]
+
+    @property
+    def n_rows(self) -> int:
+        """Number of purchase rows."""
+        return int(self.date.shape[0])
+
+
+def read_purchases_csv(
+    source: str | PathLike[str] | bytes,
+    *,
+    customer_column: str | None = None,
+    date_column: str | None = None,
+    amount_column: str | None = None,
+    decimal_comma: bool | None = None,
+    delimiter: str | None = None,
+) -> PurchaseTable:
+    """Read purchases from a CSV file.
+
+    Parameters
+    ----------
+    source : str, path-like or bytes
+        File path, or the file content as bytes (UTF-8).
+    customer_column, date_column, amount_column : str, optional
+        Header names. When None, the first header found in
+        `CUSTOMER_COLUMN_NAMES` / `DATE_COLUMN_NAMES` / `AMOUNT_COLUMN_NAMES`
+        is used (case-insensitive).
+    decimal_comma : bool, optional
+        True: amounts use ``,`` as decimal mark and ``.`` for thousands
+        (``Rp 125.000,50``). False: ``.`` is the decimal mark. None: inferred
+        from the whole column, see :func:`parse_amounts`.
+    delimiter : str, optional
+        Field separator; by default the most frequent of ``,``, ``;`` and tab
+        in the header line.
+
+    Returns
+    -------
+    PurchaseTable
+
+    Raises
+    ------
+    AnalyticsInputError
+        `EmptyInputError`, `MissingColumnError`, `MalformedCsvError`,
+        `DateFormatError` or `AmountFormatError`, naming the column or the first
+        offending line numbers (the header is line 1).
+
+    Examples
+    --------
+    >>> t = read_purchases_csv(b"pelanggan;tanggal;jumlah\\nA;17/08/2025;Rp 1.500\\n")
+    >>> t.customer_ids.tolist(), t.date.tolist(), t.amount.tolist()
+    (['A'], [datetime.date(2025, 8, 17)], [1500.0])
+    >>> t.amount_reading.decimal_comma
+    True
+    """
+    if isinstance(source, bytes | bytearray | memoryview):
+        raw = bytes(source)
+    else:
+        with open(source, "rb") as fh:
+            raw = fh.read()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\r" in raw:
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    raw = raw.strip(b"\n")
+    if not raw.strip():
+        raise EmptyInputError("The file is empty.", "Berkas kosong.")
+    header_end = raw.find(b"\n")
+    header_bytes = raw if header_end < 0 else raw[:header_end]
+    body = b"" if header_end < 0 else raw[header_end + 1 :]
+    header_text = header_bytes.decode("utf-8", errors="replace")
+    if delimiter is None:
+        delimiter = max((",", ";", "\t"), key=header_text.count)
+    header = [h.strip() for h in next(csv.reader([header_text], delimiter=delimiter))]
+    names = (
+        _find_column(header, customer_column, CUSTOMER_COLUMN_NAMES, "customer"),
+        _find_column(header, date_column, DATE_COLUMN_NAMES, "date"),
+        _find_column(header, amount_column, AMOUNT_COLUMN_NAMES, "amount"),
+    )
+    wanted = [header.index(n) for n in names]
+    if not body.strip():
+        raise EmptyInputError(
+            "The file has a header but no purchase rows.",
+            "Berkas hanya berisi judul kolom, tanpa baris pembelian.",
+        )
+    if b'"' in body:
+        fields, line_no = _split_with_csv_module(body, delimiter, len(header), wanted)
+    else:
+        fields, line_no = _split_fast(body, ord(delimiter), len(header), wanted)
+    (cust_m, cust_len), (date_m, date_len), (amt_m, amt_len) = fields
+
+    empty_id = cust_len == 0
+    if empty_id.any():
+        raise MalformedCsvError(
+            f"Empty customer id in column '{names[0]}' at lines "
+            f"{format_lines(line_no[empty_id])}.",
+            f"Kode pelanggan kosong di kolom '{names[0]}' pada baris "
+            f"{format_lines(line_no[empty_id])}.",
+        )
+    customer_ids, customer_index = _factorize_bytes(cust_m)
+    date = parse_dates(date_m, date_len, line_no=line_no, column=names[1])
+    amount, reading = parse_amounts(
+        amt_m, amt_len, decimal_comma=decimal_comma, line_no=line_no, column=names[2]
+    )
+    return PurchaseTable(customer_ids, customer_index, date, amount, reading, names)
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().strip('"').lower())
+
+
+def _find_column(
+    header: list[str], given: str | None, candidates: tuple[str, ...], role: str
+) -> str:
+    if given is not None:
+        if given in header:
+            return given
+        lowered = [_normalise(h) for h in header]
+        if _normalise(given) in lowered:
+            return header[lowered.index(_normalise(given))]
+        raise MissingColumnError(
+            f"Column '{given}' ({role}) is not in the header; columns are: "
+            f"{', '.join(header)}.",
+            f"Kolom '{given}' ({_ROLE_ID[role]}) tidak ada di judul kolom; kolom yang "
+            f"ada: {', '.join(header)}.",
+        )
+    lowered = [_normalise(h) for h in header]
+    for cand in candidates:
+        if cand in lowered:
+            return header[lowered.index(cand)]
+    raise MissingColumnError(
+        f"No {role} column found (tried {', '.join(candidates[:5])}, …); columns "
+        f"are: {', '.join(header)}. Name it with --{role}.",
+        f"Kolom {_ROLE_ID[role]} tidak ditemukan (dicoba "
+        f"{', '.join(candidates[:5])}, …); kolom yang ada: {', '.join(header)}. "
+        f"Sebutkan dengan --{role}.",
+    )
+
+
+_ROLE_ID = {"customer": "pelanggan", "date": "tanggal", "amount": "jumlah"}
+
+
+def _split_fast(
+    body: bytes, delim: int, n_cols: int, wanted: list[int]
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """Split unquoted CSV bytes; return (matrix, lengths) per wanted column."""
+    buf = np.frombuffer(body + b"\n", dtype=np.uint8)
+    is_nl = buf == _NL
+    pos = np.flatnonzero(is_nl | (buf == delim))
+    ends_line = is_nl[pos]
+    del is_nl
+    line_end_idx = np.flatnonzero(ends_line)
+    per_line = np.diff(line_end_idx, prepend=-1)
+    starts = np.empty_like(pos)
+    starts[0] = 0
+    starts[1:] = pos[:-1] + 1
+    line_no = np.arange(2, line_end_idx.size + 2)
+    if not (per_line == n_cols).all():
+        line_len = pos[line_end_idx] - starts[line_end_idx - per_line + 1]
+        blank = (per_line == 1) & (line_len == 0)
+        bad = (per_line != n_cols) & ~blank
+        if bad.any():
+            raise MalformedCsvError(
+                f"Expected {n_cols} fields per line (as in the header); lines "
+                f"{format_lines(line_no[bad])} differ.",
+                f"Setiap baris harus berisi {n_cols} kolom (seperti judul); baris "
+                f"{format_lines(line_no[bad])} berbeda.",
+            )
+        keep = np.repeat(~blank, per_line)
+        pos, starts, line_no = pos[keep], starts[keep], line_no[~blank]
+    ends = pos.reshape(-1, n_cols)
+    starts = starts.reshape(-1, n_cols)
+    out = []
+    for col in wanted:
+        s, e = _trim(buf, starts[:, col].copy(), ends[:, col].copy())
+        out.append(_gather(buf, s, e))
+    return out, line_no
+
+
+def _trim(buf: np.ndarray, s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Move field bounds past leading/trailing spaces and tabs."""
+    for _ in range(64):
+        lead = (s < e) & ((buf[s] == _SPACE) | (buf[s] == _TAB))
+        trail = (s < e) & ((buf[e - 1] == _SPACE) | (buf[e - 1] == _TAB))
+        if not (lead.any() or trail.any()):
+            break
+        s += lead
+        e -= trail
+    return s, e
+
+
+def _gather(buf: np.ndarray, s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Copy fields ``buf[s:e]`` into a zero-padded (n, width) uint8 matrix."""
+    length = e - s
+    width = int(length.max()) if length.size else 0
+    m = np.zeros((s.size, max(width, 1)), dtype=np.uint8)
+    last = buf.size - 1
+    for k in range(width):
+        col = buf[np.minimum(s + k, last)]
+        m[:, k] = np.where(length > k, col, 0)
+    return m, length
+
+
+def _split_with_csv_module(
+    body: bytes, delimiter: str, n_cols: int, wanted: list[int]
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """Slow path for quoted fields: :mod:`csv` row by row."""
+    text = _stdio.StringIO(body.decode("utf-8", errors="replace"))
+    cols: list[list[str]] = [[] for _ in wanted]
+    lines: list[int] = []
+    bad: list[int] = []
+    reader = csv.reader(text, delimiter=delimiter)
+    for row in reader:
+        line = reader.line_num + 1
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if len(row) != n_cols:
+            bad.append(line)
+            continue
+        lines.append(line)
+        for out, col in zip(cols, wanted, strict=True):
+            out.append(row[col].strip())
+    if bad:
+        raise MalformedCsvError(
+            f"Expected {n_cols} fields per line (as in the header); lines "
+            f"{format_lines(bad)} differ.",
+            f"Setiap baris harus berisi {n_cols} kolom (seperti judul); baris "
+            f"{format_lines(bad)} berbeda.",
+        )
+    out_fields = []
+    for values in cols:
+        arr = np.array([v.encode() for v in values], dtype=bytes)
+        width = max(arr.dtype.itemsize, 1)
+        m = np.frombuffer(arr.astype(f"S{width}").tobytes(), np.uint8)
+        m = m.reshape(len(values), width).copy()
+        out_fields.append((m, (m != 0).sum(axis=1)))
+    return out_fields, np.asarray(lines, dtype=np.int64)
+
+
+def _factorize_bytes(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of a zero-padded byte matrix, sorted, and each row's index.
+
+    Rows are packed big-endian into uint64 words so that integer order equals
+    byte order; one word (ids up to 8 bytes, like ``C000123``) uses
+    :func:`numpy.unique` on integers, longer ids a lexsort over the words.
+    """
+    n, width = m.shape
+    n_words = -(-width // 8)
+    padded = np.zeros((n, n_words * 8), dtype=np.uint8)
+    padded[:, :width] = m
+    words = padded.view(">u8").astype(np.uint64)
+    if n_words == 1:
+        uniq, inverse = np.unique(words[:, 0], return_inverse=True)
+        uniq_rows = uniq.astype(">u8").view(np.uint8).reshape(-1, 8)
+    else:
+        order = np.lexsort(words.T[::-1])
+        w_sorted = words[order]
+        new = np.ones(n, dtype=bool)
+        new[1:] = (w_sorted[1:] != w_sorted[:-1]).any(axis=1)
+        group = np.cumsum(new) - 1
+        inverse = np.empty(n, dtype=np.int64)
+        inverse[order] = group
+        uniq_rows = w_sorted[new].astype(">u8").view(np.uint8).reshape(-1, n_words * 8)
+    ids = uniq_rows.copy().view(f"S{uniq_rows.shape[1]}").ravel()
+    return np.char.decode(ids, "utf-8", errors="replace"), inverse.astype(np.int64)
+
+
+# ---------------------------------------------------------------- dates
+
+_DMY = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})(?:[ T].*)?$")
+_YMD = re.compile(r"^(\d{4})[/\-](\d{1,2})[/\-](\d{1,2})(?:[ T].*)?$")
+
+
+def parse_dates(
+    m: np.ndarray,
+    lengths: np.ndarray,
+    *,
+    line_no: np.ndarray | None = None,
+    column: str = "date",
+) -> np.ndarray:
+    """Parse a byte matrix of dates into ``datetime64[D]``.
+
+    Accepted: ISO ``2025-08-17`` (also ``2025/08/17``) and day-first
+    ``17/08/2025``, ``17-08-2025``, ``7/8/2025``, each optionally followed by a
+    time after a space or ``T`` (ignored). Slash dates are always day first, as
+    written in Indonesia.
+
+    Parameters
+    ----------
+    m : numpy.ndarray
+        (n, width) uint8 matrix, one zero-padded field per row.
+    lengths : numpy.ndarray
+        Field lengths.
+    line_no : numpy.ndarray, optional
+        File line number of each row, for error messages (default row + 2).
+    column : str
+        Column name for error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``datetime64[D]`` array.
+
+    Raises
+    ------
+    DateFormatError
+        Naming the first few unparseable lines.
+    """
+    n = m.shape[0]
+    if line_no is None:
+        line_no = np.arange(2, n + 2)
+    days = np.zeros(n, dtype=np.int64)
+    done = np.zeros(n, dtype=bool)
+    if m.shape[1] >= 10:
+        c = m[:, :10].astype(np.int64)
+        d = c - 48
+        is_digit = (d >= 0) & (d <= 9)
+        tail_ok = lengths == 10
+        if m.shape[1] > 10:
+            tail_ok |= (lengths > 10) & ((m[:, 10] == _SPACE) | (m[:, 10] == ord("T")))
+        iso = (
+            is_digit[:, [0, 1, 2, 3, 5, 6, 8, 9]].all(axis=1)
+            & (c[:, 4] == c[:, 7])
+            & ((c[:, 4] == _DASH) | (c[:, 4] == _SLASH))
+        )
+        dmy = (
+            is_digit[:, [0, 1, 3, 4, 6, 7, 8, 9]].all(axis=1)
+            & (c[:, 2] == c[:, 5])
+            & ((c[:, 2] == _DASH) | (c[:, 2] == _SLASH) | (c[:, 2] == _DOT))
+        )
+        iso &= tail_ok
+        dmy &= tail_ok & ~iso
+        year = np.where(
+            iso,
+            d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3],
+            d[:, 6] * 1000 + d[:, 7] * 100 + d[:, 8] * 10 + d[:, 9],
+        )
+        month = np.where(iso, d[:, 5] * 10 + d[:, 6], d[:, 3] * 10 + d[:, 4])
+        day = np.where(iso, d[:, 8] * 10 + d[:, 9], d[:, 0] * 10 + d[:, 1])
+        fixed = iso | dmy
+        ok = fixed & _valid_ymd(year, month, day)
+        days[ok] = _days_from_civil(year[ok], month[ok], day[ok])
+        done = ok
+        bad_fixed = fixed & ~ok
+    else:
+        bad_fixed = np.zeros(n, dtype=bool)
+    rest = ~done & ~bad_fixed
+    bad = bad_fixed
+    if rest.any():
+        sub = m[rest]
+        uniq, inverse = np.unique(
+            sub.copy().view(f"S{sub.shape[1]}").ravel(), return_inverse=True
+        )
+        parsed = np.array([_parse_one_date(u) for u in uniq], dtype=np.int64)
+        vals = parsed[inverse.ravel()]
+        sub_bad = vals == _NO_DATE
+        days[rest] = np.where(sub_bad, 0, vals)
+        bad = bad.copy()
+        bad[np.flatnonzero(rest)[sub_bad]] = True
+    if bad.any():
+        raise DateFormatError(
+            f"Unreadable dates in column '{column}' at lines "
+            f"{format_lines(line_no[bad])}; use YYYY-MM-DD or DD/MM/YYYY.",
+            f"Tanggal tidak terbaca di kolom '{column}' pada baris "
+            f"{format_lines(line_no[bad])}; gunakan TTTT-BB-HH atau HH/BB/TTTT.",
+        )
+    return days.astype("datetime64[D]")
+
+
+_NO_DATE = np.iinfo(np.int64).min
+
+
+def _parse_one_date(raw: bytes) -> int:
+    text = raw.decode("utf-8", errors="replace").strip()
+    match = _YMD.match(text)
+    if match:
+        y, mo, d = (int(g) for g in match.groups())
+    else:
+        match = _DMY.match(text)
+        if not match:
+            return _NO_DATE
+        d, mo, y = (int(g) for g in match.groups())
+    try:
+        return (dt.date(y, mo, d) - dt.date(1970, 1, 1)).days
+    except ValueError:
+        return _NO_DATE
+
+
+def _valid_ymd(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+    dim = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    month_ok = (m >= 1) & (m <= 12)
+    last = dim[np.clip(m, 0, 12)] + (leap & (m == 2))
+    return month_ok & (d >= 1) & (d <= last) & (y >= 1900)
+
+
+def _days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 (H. Hinnant's ``days_from_civil``, proleptic)."""
+    y = y - (m <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (m + np.where(m > 2, -3, 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+# ---------------------------------------------------------------- amounts
+
+
+def parse_amounts(
+    m: np.ndarray,
+    lengths: np.ndarray,
+    *,
+    decimal_comma: bool | None = None,
+    line_no: np.ndarray | None = None,
+    column: str = "amount",
+) -> tuple[np.ndarray, AmountReading]:
+    """Parse a byte matrix of amounts (plain numbers or rupiah text).
+
+    Accepted: ``125000``, ``29.33``, ``-5000``, ``Rp 125.000``, ``Rp. 125.000``,
+    ``125.000,50``, ``1,250,000.50``. A ``Rp`` prefix and spaces are ignored.
+    A thousands separator must be followed by exactly three digits.
+
+    Ambiguity rule (`decimal_comma` None): each value is classified as readable
+    only with ``.`` as decimal mark (``29.33``), only with ``,`` as decimal mark
+    (``1.500.000``, ``125.000,50``), or either way (``1.500``, ``1,500``,
+    ``125000``). If one side has evidence and the other none, that side wins.
+    With no evidence, a column holding ``1.500``-style values is read with
+    ``.`` as thousands separator (Indonesian rupiah); otherwise with ``.`` as
+    decimal mark. Evidence on both sides is an error naming the minority lines.
+
+    Parameters
+    ----------
+    m, lengths : numpy.ndarray
+        (n, width) zero-padded uint8 matrix and field lengths.
+    decimal_comma : bool, optional
+        Force a reading (True: ``,`` is the decimal mark).
+    line_no : numpy.ndarray, optional
+        File line numbers for error messages (default row + 2).
+    column : str
+        Column name for error messages.
+
+    Returns
+    -------
+    values : numpy.ndarray
+        float64 amounts.
+    reading : AmountReading
+        The reading used and why.
+
+    Raises
+    ------
+    AmountFormatError
+        Naming the first few unparseable lines.
+    """
+    n = m.shape[0]
+    if line_no is None:
+        line_no = np.arange(2, n + 2)
+    mm = np.zeros((n, m.shape[1] + 5), dtype=np.uint8)
+    mm[:, : m.shape[1]] = m
+    digit = (mm >= 48) & (mm <= 57)
+    dot = mm == _DOT
+    comma = mm == _COMMA
+    minus = (mm == _MINUS) | (mm == _PLUS)
+    ignore = (mm == 0) | (mm == _SPACE)
+    is_r = (mm == ord("R")) | (mm == ord("r"))
+    is_p = (mm == ord("P")) | (mm == ord("p"))
+    rp = np.zeros_like(is_r)
+    rp[:, :-1] = is_r[:, :-1] & is_p[:, 1:]
+    if rp.any():
+        ignore[:, :-1] |= rp[:, :-1]
+        ignore[:, 1:] |= rp[:, :-1]
+        rp_dot = np.zeros_like(rp)
+        rp_dot[:, 2:] = rp[:, :-2] & dot[:, 2:]
+        ignore |= rp_dot
+        dot &= ~rp_dot
+    other = ~(digit | dot | comma | minus | ignore)
+    n_digit = digit.sum(axis=1)
+    base_bad = other.any(axis=1) | (n_digit == 0) | (n_digit > 18)
+    base_bad |= minus.sum(axis=1) > 1
+    # A sign must come before the first digit.
+    first_digit = np.argmax(digit, axis=1)
+    sign_pos = np.argmax(minus, axis=1)
+    has_sign = minus.any(axis=1)
+    base_bad |= has_sign & (sign_pos > first_digit)
+
+    valid_dot = ~base_bad & _valid_for(digit, dec=dot, grp=comma)
+    valid_comma = ~base_bad & _valid_for(digit, dec=comma, grp=dot)
+    if decimal_comma is None:
+        decimal_comma, reason = _infer_reading(
+            dot, comma, digit, valid_dot, valid_comma, line_no, column
+        )
+        reading = AmountReading(decimal_comma, True, reason)
+    else:
+        mark = "','" if decimal_comma else "'.'"
+        reading = AmountReading(
+            decimal_comma, False, f"Decimal mark {mark} given by the caller."
+        )
+    valid = valid_comma if decimal_comma else valid_dot
+    if not valid.all():
+        bad = ~valid
+        raise AmountFormatError(
+            f"Unreadable amounts in column '{column}' at lines "
+            f"{format_lines(line_no[bad])} (reading "
+            f"{'125.000,50' if decimal_comma else '125000.50'} style).",
+            f"Jumlah tidak terbaca di kolom '{column}' pada baris "
+            f"{format_lines(line_no[bad])} (dibaca dengan gaya "
+            f"{'125.000,50' if decimal_comma else '125000.50'}).",
+        )
+    dec = comma if decimal_comma else dot
+    mant = np.zeros(n, dtype=np.int64)
+    frac = np.zeros(n, dtype=np.int64)
+    seen_dec = np.zeros(n, dtype=bool)
+    for k in range(mm.shape[1]):
+        dk = digit[:, k]
+        if dk.any():
+            mant = np.where(dk, mant * 10 + (mm[:, k].astype(np.int64) - 48), mant)
+            frac += dk & seen_dec
+        seen_dec |= dec[:, k]
+    values = mant / 10.0**frac
+    negative = has_sign & (mm[np.arange(n), sign_pos] == _MINUS)
+    values[negative] *= -1.0
+    return values, reading
+
+
+def _valid_for(digit: np.ndarray, *, dec: np.ndarray, grp: np.ndarray) -> np.ndarray:
+    """Rows readable with `dec` as decimal mark and `grp` grouping thousands."""
+    n_dec = dec.sum(axis=1)
+    ok = n_dec <= 1
+    dec_pos = np.where(n_dec > 0, np.argmax(dec, axis=1), dec.shape[1])
+    cols = np.arange(dec.shape[1])
+    # No thousands separator after the decimal mark.
+    ok &= ~(grp & (cols >= dec_pos[:, None])).any(axis=1)
+    # Digits after the decimal mark.
+    ok &= (n_dec == 0) | digit[np.arange(dec.shape[0]), np.minimum(dec_pos + 1, cols[-1])]
+    if grp.any():
+        # Each separator: digit before, exactly three digits after, then not a digit.
+        g = grp[:, 1:-4]
+        three = digit[:, 2:-3] & digit[:, 3:-2] & digit[:, 4:-1] & ~digit[:, 5:]
+        ok &= ~(g & ~(three & digit[:, :-5])).any(axis=1)
+        ok &= ~grp[:, 0]
+    return ok
+
+
+def _infer_reading(
+    dot: np.ndarray,
+    comma: np.ndarray,
+    digit: np.ndarray,
+    valid_dot: np.ndarray,
+    valid_comma: np.ndarray,
+    line_no: np.ndarray,
+    column: str,
+) -> tuple[bool, str]:
+    only_dot = valid_dot & ~valid_comma
+    only_comma = valid_comma & ~valid_dot
+    n_dot, n_comma = int(only_dot.sum()), int(only_comma.sum())
+    if n_dot and n_comma:
+        minority = only_comma if n_comma < n_dot else only_dot
+        raise AmountFormatError(
+            f"Amounts in column '{column}' mix '.' and ',' as decimal mark (lines "
+            f"{format_lines(line_no[minority])}); choose with --decimal-comma or "
+            f"--no-decimal-comma.",
+            f"Jumlah di kolom '{column}' mencampur '.' dan ',' sebagai tanda desimal "
+            f"(baris {format_lines(line_no[minority])}); pilih dengan "
+            f"--decimal-comma atau --no-decimal-comma.",
+        )
+    if n_comma:
+        return True, (
+            f"Inferred ',' as decimal mark and '.' as thousands separator: "
+            f"{n_comma} values (e.g. line {line_no[only_comma][0]}) read only that way."
+        )
+    if n_dot:
+        return False, (
+            f"Inferred '.' as decimal mark: {n_dot} values (e.g. line "
+            f"{line_no[only_dot][0]}) read only that way."
+        )
+    dotted = dot.any(axis=1) & valid_dot & valid_comma
+    if dotted.any():
+        return True, (
+            "Inferred '.' as thousands separator (Indonesian rupiah): every value "
+            "with '.' has exactly three digits after it (e.g. '1.500' = 1500); "
+            "pass --no-decimal-comma to read '1.500' as 1.5."
+        )
+    return False, "No value is ambiguous; read '.' as decimal mark."

@@ -1,0 +1,199 @@
+"""RFM quintile scores and named segments (English and Indonesian).
+
+Segment map: the widely used R/F-score grid (e.g. the "RFM segmentation"
+table popularised by Putler and many Python tutorials), with its 1-2/1-2
+"Hibernating" block split so that R=1, F=1 is "Lost":
+
+======  =======================================================
+R \\ F   1            2           3          4          5
+======  =======================================================
+5       New          Pot. Loyal  Pot. Loyal Champions  Champions
+4       Promising    Pot. Loyal  Pot. Loyal Loyal      Loyal
+3       About to Sl. About to S. Need Att.  Loyal      Loyal
+2       Hibernating  Hibernating At Risk    At Risk    Can't Lose
+1       Lost         Hibernating At Risk    At Risk    Can't Lose
+======  =======================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from setia.analytics.summary import PurchaseSummary
+
+__all__ = [
+    "RFMScores",
+    "SEGMENTS",
+    "SEGMENT_ADVICE_ID",
+    "SEGMENT_LABELS_ID",
+    "quintile_scores",
+    "rfm_scores",
+    "segment_codes",
+    "segment_names",
+]
+
+SEGMENTS = (
+    "Champions",
+    "Loyal",
+    "Potential Loyalist",
+    "New",
+    "Promising",
+    "Need Attention",
+    "About to Sleep",
+    "At Risk",
+    "Can't Lose Them",
+    "Hibernating",
+    "Lost",
+)
+SEGMENT_LABELS_ID = (
+    "Juara",
+    "Setia",
+    "Calon Setia",
+    "Pelanggan Baru",
+    "Menjanjikan",
+    "Perlu Perhatian",
+    "Hampir Tidur",
+    "Berisiko",
+    "Jangan Sampai Hilang",
+    "Tertidur",
+    "Hilang",
+)
+SEGMENT_ADVICE_ID = (
+    "Beri penghargaan dan akses pertama ke koleksi baru; mereka bisa jadi duta toko.",
+    "Tawarkan program poin atau barang pelengkap agar mereka terus kembali.",
+    "Ajak ikut member dan beri hadiah kecil di pembelian berikutnya.",
+    "Sambut dengan ramah dan kirim pesan terima kasih agar mereka datang lagi.",
+    "Kenalkan produk lain dan beri voucher kecil untuk kunjungan kedua.",
+    "Kirim penawaran terbatas waktu berdasarkan barang yang biasa mereka beli.",
+    "Sapa lagi lewat WhatsApp dengan rekomendasi barang yang mirip pembelian lalu.",
+    "Hubungi secara pribadi dan beri diskon khusus sebelum mereka pindah toko.",
+    "Telepon atau temui langsung; tawarkan hadiah menarik agar mereka kembali.",
+    "Kirim promo musiman (Lebaran, tahun ajaran baru) untuk membangunkan mereka.",
+    "Cukup sertakan dalam promo umum; jangan habiskan banyak biaya di sini.",
+)
+
+# _GRID[r - 1, f - 1] is the index into SEGMENTS.
+_C, _L, _P, _N, _PR, _NA, _AS, _AR, _CL, _H, _LO = range(11)
+_GRID = np.array(
+    [
+        [_LO, _H, _AR, _AR, _CL],
+        [_H, _H, _AR, _AR, _CL],
+        [_AS, _AS, _NA, _L, _L],
+        [_PR, _P, _P, _L, _L],
+        [_N, _P, _P, _C, _C],
+    ],
+    dtype=np.int8,
+)
+
+
+@dataclass(frozen=True)
+class RFMScores:
+    """R, F, M scores (1-5, int8) and segment index into `SEGMENTS`.
+
+    Attributes
+    ----------
+    r, f, m : numpy.ndarray
+        Recency (recent = 5), frequency and monetary scores.
+    segment : numpy.ndarray
+        Index into `SEGMENTS` / `SEGMENT_LABELS_ID` / `SEGMENT_ADVICE_ID`.
+    """
+
+    r: np.ndarray
+    f: np.ndarray
+    m: np.ndarray
+    segment: np.ndarray
+
+
+def quintile_scores(values: np.ndarray, higher_is_better: bool = True) -> np.ndarray:
+    """Score values 1-5 by quintile, equal values always getting equal scores.
+
+    Rule: with ``rank`` the number of values strictly worse than a value
+    (a "min" rank starting at 0), the score is ``1 + floor(5 * rank / n)``.
+    Distinct values fall into five equal-count groups (the first groups get
+    the extra values when n is not a multiple of 5); a tie takes the score of
+    its first position, so a large tie can skip scores (if 60 % of customers
+    bought once, they all score 1 and the next value scores 4).
+
+    Parameters
+    ----------
+    values : array_like
+        One value per customer.
+    higher_is_better : bool
+        True: the largest values score 5; False: the smallest do.
+
+    Returns
+    -------
+    numpy.ndarray
+        int8 scores 1-5.
+
+    Examples
+    --------
+    >>> quintile_scores(np.array([10, 20, 20, 30, 40])).tolist()
+    [1, 2, 2, 4, 5]
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if not higher_is_better:
+        v = -v
+    n = v.size
+    if n == 0:
+        return np.zeros(0, dtype=np.int8)
+    sorted_v = np.sort(v)
+    rank = np.searchsorted(sorted_v, v, side="left")
+    return (1 + (5 * rank) // n).astype(np.int8)
+
+
+def segment_codes(r: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """Segment index (into `SEGMENTS`) from R and F scores.
+
+    Examples
+    --------
+    >>> [SEGMENTS[i] for i in segment_codes(np.array([5, 1]), np.array([5, 1]))]
+    ['Champions', 'Lost']
+    """
+    return _GRID[np.asarray(r) - 1, np.asarray(f) - 1]
+
+
+def segment_names(codes: np.ndarray, language: str = "en") -> np.ndarray:
+    """Segment names for segment indices, ``language`` ``"en"`` or ``"id"``.
+
+    Examples
+    --------
+    >>> segment_names(np.array([0, 10]), "id").tolist()
+    ['Juara', 'Hilang']
+    """
+    table = SEGMENTS if language == "en" else SEGMENT_LABELS_ID
+    return np.asarray(table, dtype=object)[np.asarray(codes)]
+
+
+def rfm_scores(summary: PurchaseSummary) -> RFMScores:
+    """Score customers on recency, frequency and monetary value.
+
+    R uses days since the last purchase (fewer is better), F the number of
+    distinct purchase days and M the total spend, each scored by
+    :func:`quintile_scores`.
+
+    Parameters
+    ----------
+    summary : PurchaseSummary
+
+    Returns
+    -------
+    RFMScores
+
+    Examples
+    --------
+    >>> from setia.analytics.summary import summarize_purchases
+    >>> s = summarize_purchases(
+    ...     np.array([1, 2]),
+    ...     np.array(["2025-01-01", "2025-03-01"], dtype="datetime64[D]"),
+    ...     np.array([5.0, 9.0]),
+    ... )
+    >>> rfm_scores(s).r.tolist()
+    [1, 3]
+    """
+    r = quintile_scores(summary.days_since_last, higher_is_better=False)
+    f = quintile_scores(summary.n_purchases)
+    m = quintile_scores(summary.total_spend)
+    return RFMScores(r=r, f=f, m=m, segment=segment_codes(r, f))

@@ -1,0 +1,5 @@
+SHARED_PARAMS = {"section"}
+
+
+def make_objects(shop, owner):
+    return {"section": "loyalty"}, []

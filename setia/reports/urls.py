@@ -1,0 +1,11 @@
+from django.urls import path
+
+from setia.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("reports/", views.reports_index, name="index"),
+    path("upcoming/<slug:section>/", views.upcoming, name="upcoming"),
+]
