@@ -44,9 +44,7 @@ def other_owner(other_shop):
 
 
 @pytest.fixture(autouse=True)
-def _plain_http(settings):
-    # The test client speaks plain HTTP; production redirects to HTTPS.
-    settings.SECURE_SSL_REDIRECT = False
+def _static_without_manifest(settings):
     # Tests do not run collectstatic, so there is no manifest to look names up in.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -54,3 +52,62 @@ def _plain_http(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+# ---- Browser tests (Playwright driving Debian's chromium; never a download) ----
+
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    import os
+    import shutil
+
+    if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing; .ci/run installs it with apt-get")
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright runs an event loop in this thread; the ORM calls made by the test
+    # itself (fixtures, assertions) are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A fresh phone-sized page; `page.goto_path('/x/')` opens live_server + path."""
+    context = browser.new_context(viewport=PHONE, locale="id-ID", device_scale_factor=2)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto_path = lambda path: page.goto(live_server.url + path)
+    yield page
+    context.close()
+
+
+def browser_login(page, username: str, password: str) -> None:
+    page.goto_path("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=shop-name]")
+
+
+def screenshot(page, name: str) -> str:
+    """Save a screenshot under test-artifacts/ for a person to look at."""
+    from pathlib import Path
+
+    out = Path(__file__).parent / "test-artifacts"
+    out.mkdir(exist_ok=True)
+    path = out / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return str(path)

@@ -28,8 +28,10 @@ DEBUG = env_bool("SETIA_DEBUG", False)
 ALLOWED_HOSTS = env_list("SETIA_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("SETIA_CSRF_TRUSTED_ORIGINS", [])
 
+# Under pytest the live server and test client speak plain HTTP.
+TESTING = "pytest" in sys.modules
 # A shop server on a market's LAN may run without TLS; a hosted one must not.
-HTTPS = env_bool("SETIA_HTTPS", True)
+HTTPS = env_bool("SETIA_HTTPS", not TESTING)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
     "setia.accounts",
     "setia.customers",
     "setia.sales",
+    "setia.loyalty",
     "setia.insights",
     "setia.reports",
     "setia.guide",
@@ -151,6 +154,7 @@ USE_TZ = True
 PHONE_REGION = env_str("SETIA_PHONE_REGION", "ID")
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "setia" / "static"]
 STATIC_ROOT = Path(env_str("SETIA_STATIC_ROOT", str(DATA_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -167,7 +171,7 @@ HUEY = {
     "name": "setia",
     "filename": str(DATA_DIR / "huey.sqlite3"),
     # Tests run jobs inline so they see the results without a worker.
-    "immediate": env_bool("SETIA_JOBS_IMMEDIATE", False) or "pytest" in sys.modules,
+    "immediate": env_bool("SETIA_JOBS_IMMEDIATE", False) or TESTING,
 }
 
 # Personal data never goes to logs: no request bodies, no SQL parameters.

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("setia.accounts.urls")),
     path("customers/", include("setia.customers.urls")),
     path("sales/", include("setia.sales.urls")),
+    path("loyalty/", include("setia.loyalty.urls")),
     path("insights/", include("setia.insights.urls")),
     path("guide/", include("setia.guide.urls")),
     path("", include("setia.reports.urls")),

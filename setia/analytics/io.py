@@ -660,7 +660,9 @@ def _valid_for(digit: np.ndarray, *, dec: np.ndarray, grp: np.ndarray) -> np.nda
     # No thousands separator after the decimal mark.
     ok &= ~(grp & (cols >= dec_pos[:, None])).any(axis=1)
     # Digits after the decimal mark.
-    ok &= (n_dec == 0) | digit[np.arange(dec.shape[0]), np.minimum(dec_pos + 1, cols[-1])]
+    ok &= (n_dec == 0) | digit[
+        np.arange(dec.shape[0]), np.minimum(dec_pos + 1, cols[-1])
+    ]
     if grp.any():
         # Each separator: digit before, exactly three digits after, then not a digit.
         g = grp[:, 1:-4]

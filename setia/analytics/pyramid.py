@@ -87,7 +87,9 @@ class PyramidSummary:
                 "customer_share": float(self.customer_share[i]),
                 "revenue": float(self.revenue[i]),
                 "revenue_share": float(self.revenue_share[i]),
-                "mean_clv": None if np.isnan(self.mean_clv[i]) else float(self.mean_clv[i]),
+                "mean_clv": None
+                if np.isnan(self.mean_clv[i])
+                else float(self.mean_clv[i]),
             }
             for i, name in enumerate(TIERS)
         }
@@ -113,7 +115,8 @@ def pyramid_summary(
 
     Examples
     --------
-    >>> p = pyramid_summary(np.array([0, 3]), np.array([30.0, 10.0]), np.array([9.0, 1.0]))
+    >>> tier, revenue = np.array([0, 3]), np.array([30.0, 10.0])
+    >>> p = pyramid_summary(tier, revenue, np.array([9.0, 1.0]))
     >>> p.revenue_share.tolist()
     [0.75, 0.0, 0.0, 0.25]
     """
