@@ -156,6 +156,7 @@ PHONE_REGION = env_str("SETIA_PHONE_REGION", "ID")
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "setia" / "static"]
 STATIC_ROOT = Path(env_str("SETIA_STATIC_ROOT", str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -78,6 +78,7 @@ AMOUNT_COLUMN_NAMES = (
     "sales",
 )
 
+_PAD = 256
 _NL, _CR, _SPACE, _TAB, _QUOTE = 10, 13, 32, 9, 34
 _DOT, _COMMA, _MINUS, _PLUS, _SLASH, _DASH = 46, 44, 45, 43, 47, 45
 
@@ -273,7 +274,8 @@ def _split_fast(
     body: bytes, delim: int, n_cols: int, wanted: list[int]
 ) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
     """Split unquoted CSV bytes; return (matrix, lengths) per wanted column."""
-    buf = np.frombuffer(body + b"\n", dtype=np.uint8)
+    # Zero padding lets _gather read `width` bytes past any field start.
+    buf = np.frombuffer(body + b"\n" + bytes(_PAD), dtype=np.uint8)
     is_nl = buf == _NL
     pos = np.flatnonzero(is_nl | (buf == delim))
     ends_line = is_nl[pos]
@@ -300,8 +302,11 @@ def _split_fast(
     ends = pos.reshape(-1, n_cols)
     starts = starts.reshape(-1, n_cols)
     out = []
+    has_blank = b" " in body or b"\t" in body
     for col in wanted:
-        s, e = _trim(buf, starts[:, col].copy(), ends[:, col].copy())
+        s, e = starts[:, col].copy(), ends[:, col].copy()
+        if has_blank:
+            s, e = _trim(buf, s, e)
         out.append(_gather(buf, s, e))
     return out, line_no
 
@@ -322,6 +327,13 @@ def _gather(buf: np.ndarray, s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, 
     """Copy fields ``buf[s:e]`` into a zero-padded (n, width) uint8 matrix."""
     length = e - s
     width = int(length.max()) if length.size else 0
+    if 0 < width <= _PAD:
+        # One row-gather of a sliding-window view copies width bytes per row.
+        windows = np.lib.stride_tricks.sliding_window_view(buf, width)
+        m = windows[s]
+        if (length != width).any():
+            m[np.arange(width)[None, :] >= length[:, None]] = 0
+        return m, length
     m = np.zeros((s.size, max(width, 1)), dtype=np.uint8)
     last = buf.size - 1
     for k in range(width):
@@ -391,6 +403,8 @@ def _factorize_bytes(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         inverse[order] = group
         uniq_rows = w_sorted[new].astype(">u8").view(np.uint8).reshape(-1, n_words * 8)
     ids = uniq_rows.copy().view(f"S{uniq_rows.shape[1]}").ravel()
+    if (uniq_rows < 128).all():
+        return ids.astype(f"U{uniq_rows.shape[1]}"), inverse.astype(np.int64)
     return np.char.decode(ids, "utf-8", errors="replace"), inverse.astype(np.int64)
 
 
@@ -441,34 +455,35 @@ def parse_dates(
     days = np.zeros(n, dtype=np.int64)
     done = np.zeros(n, dtype=bool)
     if m.shape[1] >= 10:
-        c = m[:, :10].astype(np.int64)
-        d = c - 48
-        is_digit = (d >= 0) & (d <= 9)
+        col = [m[:, k] for k in range(10)]
+        dig = [(c - np.uint8(48)).astype(np.int32) for c in col]
+        ok_d = [dk <= 9 for dk in dig]  # uint8 wrap-around makes non-digits > 9
         tail_ok = lengths == 10
         if m.shape[1] > 10:
             tail_ok |= (lengths > 10) & ((m[:, 10] == _SPACE) | (m[:, 10] == ord("T")))
-        iso = (
-            is_digit[:, [0, 1, 2, 3, 5, 6, 8, 9]].all(axis=1)
-            & (c[:, 4] == c[:, 7])
-            & ((c[:, 4] == _DASH) | (c[:, 4] == _SLASH))
-        )
-        dmy = (
-            is_digit[:, [0, 1, 3, 4, 6, 7, 8, 9]].all(axis=1)
-            & (c[:, 2] == c[:, 5])
-            & ((c[:, 2] == _DASH) | (c[:, 2] == _SLASH) | (c[:, 2] == _DOT))
-        )
-        iso &= tail_ok
-        dmy &= tail_ok & ~iso
-        year = np.where(
-            iso,
-            d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3],
-            d[:, 6] * 1000 + d[:, 7] * 100 + d[:, 8] * 10 + d[:, 9],
-        )
-        month = np.where(iso, d[:, 5] * 10 + d[:, 6], d[:, 3] * 10 + d[:, 4])
-        day = np.where(iso, d[:, 8] * 10 + d[:, 9], d[:, 0] * 10 + d[:, 1])
+        iso = tail_ok & (col[4] == col[7]) & ((col[4] == _DASH) | (col[4] == _SLASH))
+        for k in (0, 1, 2, 3, 5, 6, 8, 9):
+            iso &= ok_d[k]
+        dmy = tail_ok & ~iso & (col[2] == col[5])
+        dmy &= (col[2] == _DASH) | (col[2] == _SLASH) | (col[2] == _DOT)
+        for k in (0, 1, 3, 4, 6, 7, 8, 9):
+            dmy &= ok_d[k]
+        if iso.all():
+            year = dig[0] * 1000 + dig[1] * 100 + dig[2] * 10 + dig[3]
+            month = dig[5] * 10 + dig[6]
+            day = dig[8] * 10 + dig[9]
+        else:
+            year = np.where(
+                iso,
+                dig[0] * 1000 + dig[1] * 100 + dig[2] * 10 + dig[3],
+                dig[6] * 1000 + dig[7] * 100 + dig[8] * 10 + dig[9],
+            )
+            month = np.where(iso, dig[5] * 10 + dig[6], dig[3] * 10 + dig[4])
+            day = np.where(iso, dig[8] * 10 + dig[9], dig[0] * 10 + dig[1])
         fixed = iso | dmy
-        ok = fixed & _valid_ymd(year, month, day)
-        days[ok] = _days_from_civil(year[ok], month[ok], day[ok])
+        valid, value = _civil_lookup(year, month, day)
+        ok = fixed & valid
+        days = np.where(ok, value, 0)
         done = ok
         bad_fixed = fixed & ~ok
     else:
@@ -513,6 +528,34 @@ def _parse_one_date(raw: bytes) -> int:
         return (dt.date(y, mo, d) - dt.date(1970, 1, 1)).days
     except ValueError:
         return _NO_DATE
+
+
+_YEAR0, _N_YEARS = 1900, 300
+_YEARS = np.arange(_YEAR0, _YEAR0 + _N_YEARS)
+_LEAP = ((_YEARS % 4 == 0) & (_YEARS % 100 != 0)) | (_YEARS % 400 == 0)
+_MONTH_DAYS = np.array(
+    [
+        [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0, 0, 0],
+        [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0, 0, 0],
+    ]
+)
+_MONTH_START = np.concatenate(
+    [np.zeros((2, 1), dtype=np.int64), np.cumsum(_MONTH_DAYS, axis=1)[:, :-1]], axis=1
+)
+
+
+def _civil_lookup(
+    year: np.ndarray, month: np.ndarray, day: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Validity and days since 1970-01-01 of years 1900-2199, by table lookup."""
+    yi = year - _YEAR0
+    valid = (yi >= 0) & (yi < _N_YEARS) & (month >= 1) & (month <= 12) & (day >= 1)
+    yi = np.where(valid, yi, 0)
+    mi = np.where(valid, month, 1)
+    leap = _LEAP[yi].astype(np.int64)
+    valid &= day <= _MONTH_DAYS[leap, mi]
+    year_start = _days_from_civil(_YEARS, np.ones_like(_YEARS), np.ones_like(_YEARS))
+    return valid, year_start[yi] + _MONTH_START[leap, mi] + day - 1
 
 
 def _valid_ymd(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
@@ -584,6 +627,9 @@ def parse_amounts(
     n = m.shape[0]
     if line_no is None:
         line_no = np.arange(2, n + 2)
+    fast = _plain_amounts(m, lengths, decimal_comma)
+    if fast is not None:
+        return fast
     mm = np.zeros((n, m.shape[1] + 5), dtype=np.uint8)
     mm[:, : m.shape[1]] = m
     digit = (mm >= 48) & (mm <= 57)
@@ -649,6 +695,70 @@ def parse_amounts(
     negative = has_sign & (mm[np.arange(n), sign_pos] == _MINUS)
     values[negative] *= -1.0
     return values, reading
+
+
+def _plain_amounts(
+    m: np.ndarray, lengths: np.ndarray, decimal_comma: bool | None
+) -> tuple[np.ndarray, AmountReading] | None:
+    """Fast path for columns of digits with at most one '.' per value.
+
+    Returns None when the column needs the general parser (other characters,
+    several dots, a forced reading the values contradict, or a need for line
+    numbers in an error).
+    """
+    n, width = m.shape
+    if width > 19:
+        return None
+    mant = np.zeros(n, dtype=np.int64)
+    frac = np.zeros(n, dtype=np.int64)
+    n_dot = np.zeros(n, dtype=np.int64)
+    for k in range(width):
+        c = m[:, k]
+        inside = lengths > k
+        d = c - np.uint8(48)
+        is_digit = d <= 9
+        is_dot = c == _DOT
+        if not (~inside | is_digit | is_dot).all():
+            return None
+        take = inside & is_digit
+        mant = np.where(take, mant * 10 + d, mant)
+        frac += take & (n_dot > 0)
+        n_dot += inside & is_dot
+    has_dot = n_dot == 1
+    if (n_dot > 1).any() or (lengths == 0).any() or (has_dot & (frac == 0)).any():
+        return None
+    thousands_like = has_dot & (frac == 3)
+    decimal_only = has_dot & (frac != 3)
+    if decimal_comma is None:
+        if decimal_only.any():
+            reading = AmountReading(
+                False,
+                True,
+                f"Inferred '.' as decimal mark: {int(decimal_only.sum())} values "
+                "read only that way.",
+            )
+        elif thousands_like.any():
+            reading = AmountReading(
+                True,
+                True,
+                "Inferred '.' as thousands separator (Indonesian rupiah): every value "
+                "with '.' has exactly three digits after it (e.g. '1.500' = 1500); "
+                "pass --no-decimal-comma to read '1.500' as 1.5.",
+            )
+        else:
+            reading = AmountReading(
+                False, True, "No value is ambiguous; read '.' as decimal mark."
+            )
+    else:
+        if decimal_comma and decimal_only.any():
+            return None  # the general parser names the offending lines
+        mark = "','" if decimal_comma else "'.'"
+        reading = AmountReading(
+            decimal_comma, False, f"Decimal mark {mark} given by the caller."
+        )
+    if reading.decimal_comma:
+        return mant.astype(np.float64), reading
+    return mant / 10.0**frac, reading
 
 
 def _valid_for(digit: np.ndarray, *, dec: np.ndarray, grp: np.ndarray) -> np.ndarray:

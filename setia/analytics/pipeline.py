@@ -224,15 +224,12 @@ def write_scores_csv(
     """
     s, v, r = analysis.summary, analysis.value, analysis.rfm
     ids = s.customer if customer_ids is None else np.asarray(customer_ids)[s.customer]
-    dates = (
-        np.char.encode(s.first_date.astype("U10"), "ascii"),
-        np.char.encode(s.last_date.astype("U10"), "ascii"),
-    )
+    dates = (s.first_date.astype("S10"), s.last_date.astype("S10"))
     segment_en = np.asarray([seg.encode() for seg in SEGMENTS], dtype=bytes)
     segment_id = np.asarray([seg.encode() for seg in SEGMENT_LABELS_ID], dtype=bytes)
     tiers = np.asarray([t.encode() for t in TIERS], dtype=bytes)
     columns = [
-        format_text(ids.astype(str) if ids.dtype.kind not in "SU" else ids),
+        format_text(ids),
         format_int(s.frequency.astype(np.int64)),
         format_fixed(s.recency, 4),
         format_fixed(s.T, 4),

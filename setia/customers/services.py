@@ -1,27 +1,124 @@
 """Customer operations. Other apps (sales, loyalty) call these, never the ORM directly
-for writes to customers."""
+for writes to customers.
 
+Public for other apps:
+- search_customers(shop, query, limit=20) · quick_add_customer(shop, by, name, phone)
+- note_purchase(customer, on_date)  (sales keeps `last_purchase_on` fresh)
+- has_consent(customer, purpose, channel) · with_consent(qs, purpose, channel)
+  · marketing_whatsapp_customers(shop)
+- current_notice(shop) · record_consent(...) · due_follow_ups(shop, on_date)
+- merge_customers(shop, by, survivor, duplicate) (in setia.customers.merging)
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from setia.accounts import audit
 from setia.accounts.models import Shop, User
-from setia.customers.models import Customer
+from setia.customers.models import (
+    ConsentChannel,
+    ConsentEvent,
+    ConsentPurpose,
+    ConsentSource,
+    Customer,
+    Interaction,
+    PrivacyNotice,
+)
+from setia.customers.normalize import search_needle
 from setia.lib.phones import normalize_phone
+
+# Fields a person fills in on the customer form (search_text and the consent cache
+# are derived).
+PROFILE_FIELDS = [
+    "name",
+    "phone",
+    "customer_type",
+    "email",
+    "birth_day",
+    "birth_month",
+    "birth_year",
+    "gender",
+    "area",
+    "city",
+    "address",
+    "acquisition_source",
+    "referred_by",
+    "sizes",
+    "favourites",
+    "monthly_clothing_spend_idr",
+    "tags",
+    "notes",
+]
+
+
+class DuplicatePhone(ValidationError):
+    """The number already belongs to `existing` in this shop."""
+
+    def __init__(self, existing: Customer):
+        self.existing = existing
+        super().__init__(
+            _("This number already belongs to %(name)s.") % {"name": existing.name},
+            code="duplicate",
+        )
+
+
+# ---- finding ----------------------------------------------------------------
 
 
 def search_customers(shop: Shop, query: str, limit: int = 20) -> QuerySet[Customer]:
-    """Customers of `shop` whose name or number contains `query`."""
+    """Customers of `shop` whose name or number contains `query`, by name.
+
+    Matches any part of the name (accents and case ignored) or of the number in
+    local (``0812…``), ``62812…`` or ``+62812…`` form, through the folded
+    `search_text` column: a trigram index on PostgreSQL, the (shop, name) index
+    walk on SQLite (bench/customers/README.md has the figures).
+    """
     qs = Customer.objects.filter(shop=shop)
-    query = query.strip()
-    if query:
-        digits = "".join(ch for ch in query if ch.isdigit())
-        condition = Q(name__icontains=query)
-        if len(digits) >= 3:
-            # Local numbers are typed with a leading 0; stored numbers start +62.
-            condition |= Q(phone__contains=digits.removeprefix("0"))
-        qs = qs.filter(condition)
+    needle = search_needle(query)
+    if needle:
+        qs = qs.filter(search_text__contains=needle)
     return qs.order_by("name", "id")[:limit]
+
+
+def filter_customers(shop: Shop, params: dict) -> QuerySet[Customer]:
+    """The list page's filters: q, tag, type, area, birth month, consent, sort."""
+    qs = Customer.objects.filter(shop=shop)
+    needle = search_needle(params.get("q", ""))
+    if needle:
+        qs = qs.filter(search_text__contains=needle)
+    if tag := (params.get("tag") or "").strip().lower():
+        qs = qs.filter(tags__icontains=tag)
+    if kind := params.get("type"):
+        qs = qs.filter(customer_type=kind)
+    if area := (params.get("area") or "").strip():
+        qs = qs.filter(Q(area__icontains=area) | Q(city__icontains=area))
+    month = params.get("month")
+    if month and str(month).isdigit():
+        qs = qs.filter(birth_month=int(month))
+    consent = params.get("consent")
+    if consent == "yes":
+        qs = qs.filter(has_marketing_consent=True)
+    elif consent == "no":
+        qs = qs.filter(has_marketing_consent=False)
+    if params.get("sort") == "last_purchase":
+        return qs.order_by(F("last_purchase_on").desc(nulls_last=True), "name", "id")
+    return qs.order_by("name", "id")
+
+
+def find_by_phone(shop: Shop, raw_phone: str) -> Customer | None:
+    try:
+        e164 = normalize_phone(raw_phone)
+    except ValidationError:
+        return None
+    return Customer.objects.filter(shop=shop, phone=e164).first()
+
+
+# ---- writing ----------------------------------------------------------------
 
 
 @transaction.atomic
@@ -35,6 +132,254 @@ def quick_add_customer(shop: Shop, by: User | None, name: str, phone: str) -> Cu
     existing = Customer.objects.filter(shop=shop, phone=e164).first()
     if existing is not None:
         return existing
-    customer = Customer.objects.create(shop=shop, name=name.strip(), phone=e164)
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError(_("Enter the customer's name."), code="name")
+    customer = Customer.objects.create(shop=shop, name=name, phone=e164)
     audit.record(shop, by, "customer.created", customer, fields=["name", "phone"])
     return customer
+
+
+@transaction.atomic
+def add_customer(shop: Shop, by: User | None, data: dict) -> Customer:
+    """Create a customer from cleaned form data; raise DuplicatePhone if known."""
+    existing = Customer.objects.filter(shop=shop, phone=data["phone"]).first()
+    if existing is not None:
+        raise DuplicatePhone(existing)
+    values = {k: v for k, v in data.items() if k in PROFILE_FIELDS}
+    customer = Customer.objects.create(shop=shop, **values)
+    filled = [k for k, v in values.items() if v not in (None, "")]
+    audit.record(shop, by, "customer.created", customer, fields=filled)
+    return customer
+
+
+@transaction.atomic
+def update_customer(shop: Shop, by: User | None, customer: Customer, data: dict):
+    """Save changed profile fields; raise DuplicatePhone if the number is taken."""
+    assert customer.shop_id == shop.pk
+    if data.get("phone") and data["phone"] != customer.phone:
+        taken = (
+            Customer.objects.filter(shop=shop, phone=data["phone"])
+            .exclude(pk=customer.pk)
+            .first()
+        )
+        if taken is not None:
+            raise DuplicatePhone(taken)
+    changed = []
+    for key, value in data.items():
+        if key in PROFILE_FIELDS and getattr(customer, key) != value:
+            setattr(customer, key, value)
+            changed.append(key)
+    if changed:
+        customer.save()
+        audit.record(shop, by, "customer.updated", customer, fields=changed)
+    return customer
+
+
+def note_purchase(customer: Customer, on_date: dt.date) -> None:
+    """Keep `last_purchase_on` (the list's sort key) at the latest purchase date."""
+    Customer.objects.filter(pk=customer.pk).filter(
+        Q(last_purchase_on__isnull=True) | Q(last_purchase_on__lt=on_date)
+    ).update(last_purchase_on=on_date)
+
+
+# ---- privacy notice and consent ---------------------------------------------
+
+DEFAULT_NOTICE = (
+    "%(shop)s keeps your name and WhatsApp number to record your purchases and "
+    "loyalty points. With your permission we also send you news and offers, "
+    "birthday greetings, and study what our customers buy to serve you better. "
+    "You can say no to any of these, now or later, by telling us in the shop or "
+    "on WhatsApp. We never sell your data. You may ask to see, correct or delete "
+    "it at any time."
+)
+
+
+def current_notice(shop: Shop) -> PrivacyNotice:
+    """The shop's latest privacy notice; version 1 in the shop language if none."""
+    notice = PrivacyNotice.objects.filter(shop=shop).order_by("-version").first()
+    if notice is not None:
+        return notice
+    from django.utils import translation
+
+    with translation.override(shop.language or "id"):
+        text = _(DEFAULT_NOTICE) % {"shop": shop.name}
+    notice, _created = PrivacyNotice.objects.get_or_create(
+        shop=shop, version=1, defaults={"text": text}
+    )
+    return notice
+
+
+@transaction.atomic
+def publish_notice(shop: Shop, by: User | None, text: str) -> PrivacyNotice:
+    """Save a new version of the privacy notice (old versions stay for the record)."""
+    latest = current_notice(shop)
+    notice = PrivacyNotice.objects.create(
+        shop=shop, version=latest.version + 1, text=text.strip(), created_by=by
+    )
+    audit.record(shop, by, "privacy_notice.published", notice)
+    return notice
+
+
+@transaction.atomic
+def record_consent(
+    customer: Customer,
+    by: User | None,
+    choices: dict[tuple[str, str], bool],
+    source: str = ConsentSource.IN_PERSON,
+    notice: PrivacyNotice | None = None,
+) -> list[ConsentEvent]:
+    """Append one event per (purpose, channel) whose answer differs from now.
+
+    Withdrawal is a new event with ``is_granted=False``; nothing is edited.
+    """
+    shop = customer.shop
+    notice = notice or current_notice(shop)
+    state = consent_state(customer)
+    events = []
+    for (purpose, channel), granted in choices.items():
+        if state.get((purpose, channel)) == bool(granted):
+            continue
+        events.append(
+            ConsentEvent(
+                shop=shop,
+                customer=customer,
+                purpose=purpose,
+                channel=channel,
+                is_granted=bool(granted),
+                source=source,
+                notice=notice,
+                recorded_by=by if by is not None and by.is_authenticated else None,
+            )
+        )
+    if events:
+        ConsentEvent.objects.bulk_create(events)
+        _refresh_marketing_flag(customer)
+        audit.record(
+            shop,
+            by,
+            "customer.consent",
+            customer,
+            fields=sorted({f"{e.purpose}.{e.channel}" for e in events}),
+        )
+    return events
+
+
+def _refresh_marketing_flag(customer: Customer) -> None:
+    flag = any(
+        granted
+        for (purpose, _channel), granted in consent_state(customer).items()
+        if purpose == ConsentPurpose.MARKETING
+    )
+    if flag != customer.has_marketing_consent:
+        customer.has_marketing_consent = flag
+        Customer.objects.filter(pk=customer.pk).update(has_marketing_consent=flag)
+
+
+def consent_state(customer: Customer) -> dict[tuple[str, str], bool]:
+    """``{(purpose, channel): granted}`` from the latest event of each pair."""
+    state: dict[tuple[str, str], bool] = {}
+    events = ConsentEvent.objects.filter(customer=customer).order_by("created_at", "id")
+    for purpose, channel, granted in events.values_list(
+        "purpose", "channel", "is_granted"
+    ):
+        state[(purpose, channel)] = granted
+    return state
+
+
+def has_consent(customer: Customer, purpose: str, channel: str) -> bool:
+    """True when the latest answer for (purpose, channel) is yes."""
+    latest = (
+        ConsentEvent.objects.filter(customer=customer, purpose=purpose, channel=channel)
+        .order_by("-created_at", "-id")
+        .values_list("is_granted", flat=True)
+        .first()
+    )
+    return bool(latest)
+
+
+def with_consent(
+    qs: QuerySet[Customer], purpose: str, channel: str
+) -> QuerySet[Customer]:
+    """Narrow a customer queryset to those whose latest answer is yes."""
+    latest = ConsentEvent.objects.filter(
+        customer=OuterRef("pk"), purpose=purpose, channel=channel
+    ).order_by("-created_at", "-id")
+    return qs.annotate(_consent=Subquery(latest.values("is_granted")[:1])).filter(
+        _consent=True
+    )
+
+
+def marketing_whatsapp_customers(shop: Shop) -> QuerySet[Customer]:
+    """Customers who may receive marketing messages on WhatsApp (for campaigns)."""
+    base = Customer.objects.filter(shop=shop, has_marketing_consent=True)
+    return with_consent(base, ConsentPurpose.MARKETING, ConsentChannel.WHATSAPP)
+
+
+def consent_grid(customer: Customer) -> list[dict]:
+    """Rows for the profile: each purpose with its answer per channel."""
+    state = consent_state(customer)
+    return [
+        {
+            "purpose": purpose,
+            "label": label,
+            "channels": [
+                {
+                    "channel": channel,
+                    "label": channel_label,
+                    "granted": state.get((purpose, channel)),
+                }
+                for channel, channel_label in ConsentChannel.choices
+            ],
+        }
+        for purpose, label in ConsentPurpose.choices
+    ]
+
+
+# ---- interactions and follow-ups --------------------------------------------
+
+
+@transaction.atomic
+def log_interaction(
+    customer: Customer,
+    by: User | None,
+    kind: str,
+    text: str,
+    happened_on: dt.date | None = None,
+    follow_up_on: dt.date | None = None,
+) -> Interaction:
+    """Add a visit, chat, complaint or request to the customer's timeline."""
+    interaction = Interaction.objects.create(
+        shop=customer.shop,
+        customer=customer,
+        kind=kind,
+        text=text.strip(),
+        happened_on=happened_on or timezone.localdate(),
+        follow_up_on=follow_up_on,
+        logged_by=by if by is not None and by.is_authenticated else None,
+    )
+    audit.record(
+        customer.shop, by, "customer.interaction", customer, fields=["interaction"]
+    )
+    return interaction
+
+
+@transaction.atomic
+def complete_follow_up(shop: Shop, by: User | None, interaction: Interaction) -> None:
+    """Mark a follow-up as done so it leaves the home page list."""
+    assert interaction.shop_id == shop.pk
+    if interaction.follow_up_done_at is None:
+        interaction.follow_up_done_at = timezone.now()
+        interaction.save(update_fields=["follow_up_done_at"])
+        audit.record(shop, by, "customer.follow_up_done", interaction.customer)
+
+
+def due_follow_ups(shop: Shop, on_date: dt.date) -> QuerySet[Interaction]:
+    """Open follow-ups dated on or before `on_date`, oldest first (home page)."""
+    return (
+        Interaction.objects.filter(
+            shop=shop, follow_up_on__lte=on_date, follow_up_done_at__isnull=True
+        )
+        .select_related("customer")
+        .order_by("follow_up_on", "id")
+    )

@@ -1,10 +1,491 @@
-from django.shortcuts import render
+import importlib
+import tempfile
+from pathlib import Path
 
-from setia.accounts.decorators import staff_required
-from setia.customers.models import Customer
+from django.apps import apps
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from setia.accounts.decorators import owner_required, staff_required
+from setia.customers import exporting, importing, merging, services
+from setia.customers.forms import (
+    MONTH_CHOICES,
+    ConsentForm,
+    CustomerForm,
+    InteractionForm,
+    NoticeForm,
+    QuickAddForm,
+    UploadForm,
+)
+from setia.customers.models import (
+    ConsentPurpose,
+    ConsentSource,
+    Customer,
+    CustomerType,
+    ImportJob,
+    ImportStatus,
+    Interaction,
+)
+from setia.customers.vcards import read_contacts
+from setia.lib import tabular
+from setia.lib.phones import display_phone, wa_link
+
+PAGE_SIZE = 30
+
+
+# ---- list and search --------------------------------------------------------
 
 
 @staff_required
+@vary_on_headers("HX-Request")
 def customer_list(request):
-    customers = Customer.objects.filter(shop=request.shop)[:50]
-    return render(request, "customers/list.html", {"customers": customers})
+    params = {
+        k: request.GET.get(k, "")
+        for k in ("q", "tag", "type", "area", "month", "consent", "sort")
+    }
+    qs = services.filter_customers(request.shop, params)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "customers": page.object_list,
+        "params": params,
+        "types": CustomerType.choices,
+        "months": MONTH_CHOICES[1:],
+        "total": Customer.objects.filter(shop=request.shop).count()
+        if not request.htmx
+        else None,
+    }
+    template = "customers/_results.html" if request.htmx else "customers/list.html"
+    return render(request, template, context)
+
+
+@staff_required
+def customer_search(request):
+    """The picker the sale screen uses: up to 20 matches, as list items."""
+    customers = services.search_customers(request.shop, request.GET.get("q", ""))
+    return render(
+        request,
+        "customers/_picker.html",
+        {"customers": customers, "target": request.GET.get("target", "")},
+    )
+
+
+# ---- profile ----------------------------------------------------------------
+
+
+def _get_customer(request, customer_id) -> Customer:
+    return get_object_or_404(Customer, shop=request.shop, pk=customer_id)
+
+
+def extra_panels(request, customer) -> list[tuple[str, dict]]:
+    """Panels other apps add to the profile (`setia.<app>.panels`)."""
+    panels = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("setia."):
+            continue
+        module_name = f"{config.name}.panels"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        hook = getattr(module, "customer_panel", None)
+        if hook is None:
+            continue
+        panel = hook(request, customer)
+        if panel is not None:
+            panels.append(panel)
+    return panels
+
+
+@staff_required
+def customer_detail(request, customer_id):
+    customer = _get_customer(request, customer_id)
+    interactions = customer.interactions.select_related("logged_by")[:50]
+    context = {
+        "customer": customer,
+        "phone_display": display_phone(customer.phone),
+        "wa_url": wa_link(customer.phone),
+        "interactions": interactions,
+        "interaction_form": InteractionForm(
+            initial={"happened_on": timezone.localdate(), "kind": "visit"}
+        ),
+        "consent_grid": services.consent_grid(customer),
+        "consent_history": customer.consent_events.select_related("notice")[:30],
+        "panels": extra_panels(request, customer),
+        "referrals": customer.referrals.order_by("name")[:20],
+        "today": timezone.localdate(),
+    }
+    return render(request, "customers/detail.html", context)
+
+
+@staff_required
+def customer_add(request):
+    notice = services.current_notice(request.shop)
+    initial = {"name": request.GET.get("name", ""), "phone": request.GET.get("phone")}
+    form = CustomerForm(request.POST or None, shop=request.shop, initial=initial)
+    consent_form = ConsentForm(request.POST or None, prefix="consent")
+    if request.method == "POST" and form.is_valid() and consent_form.is_valid():
+        try:
+            customer = services.add_customer(
+                request.shop, request.user, form.profile_data()
+            )
+        except services.DuplicatePhone as exc:
+            return render(
+                request,
+                "customers/form.html",
+                {
+                    "form": form,
+                    "consent_form": consent_form,
+                    "notice": notice,
+                    "existing": exc.existing,
+                    "adding": True,
+                },
+            )
+        services.record_consent(
+            customer,
+            request.user,
+            consent_form.choices(),
+            source=consent_form.cleaned_data["source"],
+            notice=notice,
+        )
+        messages.success(request, _("Customer saved."))
+        return redirect("customers:detail", customer_id=customer.pk)
+    return render(
+        request,
+        "customers/form.html",
+        {"form": form, "consent_form": consent_form, "notice": notice, "adding": True},
+    )
+
+
+@staff_required
+def customer_edit(request, customer_id):
+    customer = _get_customer(request, customer_id)
+    form = CustomerForm(request.POST or None, shop=request.shop, instance=customer)
+    if request.method == "POST" and form.is_valid():
+        data = form.profile_data()
+        customer.refresh_from_db()
+        try:
+            services.update_customer(request.shop, request.user, customer, data)
+        except services.DuplicatePhone as exc:
+            return render(
+                request,
+                "customers/form.html",
+                {"form": form, "existing": exc.existing, "customer": customer},
+            )
+        messages.success(request, _("Customer saved."))
+        return redirect("customers:detail", customer_id=customer.pk)
+    return render(request, "customers/form.html", {"form": form, "customer": customer})
+
+
+@staff_required
+def customer_consent(request, customer_id):
+    customer = _get_customer(request, customer_id)
+    notice = services.current_notice(request.shop)
+    form = ConsentForm(
+        request.POST or None, state=services.consent_state(customer), prefix="consent"
+    )
+    if request.method == "POST" and form.is_valid():
+        events = services.record_consent(
+            customer,
+            request.user,
+            form.choices(),
+            source=form.cleaned_data["source"],
+            notice=notice,
+        )
+        if events:
+            messages.success(request, _("Consent updated."))
+        return redirect("customers:detail", customer_id=customer.pk)
+    return render(
+        request,
+        "customers/consent.html",
+        {"customer": customer, "form": form, "notice": notice},
+    )
+
+
+@staff_required
+@require_POST
+def interaction_add(request, customer_id):
+    customer = _get_customer(request, customer_id)
+    form = InteractionForm(request.POST)
+    if form.is_valid():
+        services.log_interaction(customer, request.user, **form.cleaned_data)
+        messages.success(request, _("Saved to the timeline."))
+    else:
+        messages.error(request, _("Fill in what happened and the date."))
+    return redirect(reverse("customers:detail", args=[customer.pk]) + "#timeline")
+
+
+@staff_required
+@require_POST
+def follow_up_done(request, interaction_id):
+    interaction = get_object_or_404(Interaction, shop=request.shop, pk=interaction_id)
+    services.complete_follow_up(request.shop, request.user, interaction)
+    return redirect(request.POST.get("next") or "customers:follow_ups")
+
+
+@staff_required
+def follow_ups(request):
+    items = services.due_follow_ups(request.shop, timezone.localdate())[:100]
+    return render(request, "customers/follow_ups.html", {"items": items})
+
+
+# ---- quick add (sale screen) ------------------------------------------------
+
+
+@staff_required
+def quick_add(request):
+    """An htmx partial: name + number, ten seconds at the counter."""
+    form = QuickAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        known = services.find_by_phone(request.shop, form.cleaned_data["phone"])
+        customer = services.quick_add_customer(
+            request.shop,
+            request.user,
+            form.cleaned_data["name"],
+            form.cleaned_data["phone"],
+        )
+        if known is None:
+            choice = form.cleaned_data["agrees_marketing"]
+            services.record_consent(
+                customer,
+                request.user,
+                {(ConsentPurpose.MARKETING, "whatsapp"): choice},
+                source=ConsentSource.IN_PERSON,
+            )
+        return render(
+            request,
+            "customers/_quick_added.html",
+            {"customer": customer, "existed": known is not None},
+        )
+    template = "customers/_quick_add.html" if request.htmx else "customers/quick.html"
+    return render(
+        request,
+        template,
+        {"form": form, "notice": services.current_notice(request.shop)},
+    )
+
+
+# ---- privacy notice ---------------------------------------------------------
+
+
+@owner_required
+def privacy_notice(request):
+    notice = services.current_notice(request.shop)
+    form = NoticeForm(request.POST or None, initial={"text": notice.text})
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["text"].strip() != notice.text:
+            services.publish_notice(request.shop, request.user, form.cleaned_data["text"])
+            messages.success(request, _("New version of the notice saved."))
+        return redirect("customers:privacy_notice")
+    return render(
+        request, "customers/notice.html", {"form": form, "notice": notice}
+    )
+
+
+# ---- import -----------------------------------------------------------------
+
+
+def _get_job(request, job_id) -> ImportJob:
+    return get_object_or_404(ImportJob, shop=request.shop, pk=job_id)
+
+
+@owner_required
+def import_upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = importing.store_upload(
+                request.shop, request.user, upload, upload.name
+            )
+        except tabular.TabularError as exc:
+            form.add_error("file", exc.message)
+        else:
+            if job.file_kind == "vcf":
+                return redirect("customers:import_contacts", job_id=job.pk)
+            return redirect("customers:import_preview", job_id=job.pk)
+    return render(request, "customers/import_upload.html", {"form": form})
+
+
+@owner_required
+def import_contacts(request, job_id):
+    job = _get_job(request, job_id)
+    if job.file_kind != "vcf" or job.status != ImportStatus.PREVIEW:
+        raise Http404
+    try:
+        contacts = list(read_contacts(job.file_path))
+    except (tabular.TabularError, OSError) as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        chosen = sorted(
+            {int(v) for v in request.POST.getlist("contact") if v.isdigit()}
+        )
+        usable = {c.index for c in contacts if c.usable}
+        job.selected = [i for i in chosen if i in usable]
+        job.save(update_fields=["selected"])
+        if job.selected:
+            return redirect("customers:import_preview", job_id=job.pk)
+        messages.error(request, _("Tick at least one contact."))
+    return render(
+        request,
+        "customers/import_contacts.html",
+        {
+            "job": job,
+            "usable": [c for c in contacts if c.usable],
+            "unusable": [c for c in contacts if not c.usable],
+            "selected": set(job.selected),
+        },
+    )
+
+
+@owner_required
+def import_preview(request, job_id):
+    job = _get_job(request, job_id)
+    if job.status != ImportStatus.PREVIEW:
+        return redirect("customers:import_progress", job_id=job.pk)
+    labels = importing.field_labels()
+    headers = []
+    if job.file_kind != "vcf":
+        try:
+            headers = importing.job_headers(job)
+        except (tabular.TabularError, OSError) as exc:
+            raise Http404 from exc
+        if request.method == "POST":
+            mapping = {}
+            for field_name in importing.IMPORT_FIELDS:
+                value = request.POST.get(f"map_{field_name}", "")
+                if value.isdigit() and int(value) < len(headers):
+                    mapping[field_name] = int(value)
+            job.mapping = mapping
+            job.save(update_fields=["mapping"])
+            return redirect("customers:import_preview", job_id=job.pk)
+    missing = [f for f in ("name", "phone") if f not in job.mapping]
+    result, error = None, ""
+    if job.file_kind == "vcf" or not missing:
+        try:
+            result = importing.preview_import(request.shop, job)
+        except tabular.TabularError as exc:
+            error = exc.message
+    mapping_rows = [
+        {"field": f, "label": labels[f], "column": job.mapping.get(f)}
+        for f in importing.IMPORT_FIELDS
+    ]
+    return render(
+        request,
+        "customers/import_preview.html",
+        {
+            "job": job,
+            "headers": list(enumerate(headers)),
+            "mapping_rows": mapping_rows,
+            "missing": [labels[f] for f in missing] if job.file_kind != "vcf" else [],
+            "result": result,
+            "error": error,
+        },
+    )
+
+
+@owner_required
+@require_POST
+def import_confirm(request, job_id):
+    job = _get_job(request, job_id)
+    if job.status == ImportStatus.PREVIEW:
+        importing.start_commit(request.shop, request.user, job)
+    return redirect("customers:import_progress", job_id=job.pk)
+
+
+@owner_required
+@require_POST
+def import_cancel(request, job_id):
+    job = _get_job(request, job_id)
+    if job.status == ImportStatus.PREVIEW:
+        importing.discard_job(job)
+        job.delete()
+    return redirect("customers:import")
+
+
+@owner_required
+@vary_on_headers("HX-Request")
+def import_progress(request, job_id):
+    job = _get_job(request, job_id)
+    processed = importing.read_progress(job)
+    if job.status == ImportStatus.DONE:
+        processed = job.total_rows
+    percent = int(100 * processed / job.total_rows) if job.total_rows else 100
+    context = {"job": job, "processed": processed, "percent": min(percent, 100)}
+    template = (
+        "customers/_import_progress.html"
+        if request.htmx
+        else "customers/import_progress.html"
+    )
+    return render(request, template, context)
+
+
+# ---- duplicates and merge ---------------------------------------------------
+
+
+@owner_required
+def duplicates(request):
+    groups = merging.probable_duplicates(request.shop)
+    return render(request, "customers/duplicates.html", {"groups": groups})
+
+
+@owner_required
+def merge(request, customer_id):
+    """Merge another customer (?other=ID or by number) into this one."""
+    survivor = _get_customer(request, customer_id)
+    other = None
+    other_id = request.POST.get("other") or request.GET.get("other")
+    phone = request.GET.get("phone", "").strip()
+    if other_id and other_id.isdigit():
+        other = get_object_or_404(Customer, shop=request.shop, pk=int(other_id))
+    elif phone:
+        other = services.find_by_phone(request.shop, phone)
+        if other is None:
+            messages.error(request, _("No customer has this number."))
+    if other is not None and other.pk == survivor.pk:
+        other = None
+    if request.method == "POST" and other is not None:
+        merging.merge_customers(request.shop, request.user, survivor, other)
+        messages.success(request, _("Customers merged."))
+        return redirect("customers:detail", customer_id=survivor.pk)
+    return render(
+        request, "customers/merge.html", {"survivor": survivor, "other": other}
+    )
+
+
+# ---- export -----------------------------------------------------------------
+
+
+@owner_required
+def export(request):
+    kind = request.GET.get("format", "")
+    if kind not in ("csv", "xlsx"):
+        return render(request, "customers/export.html")
+    stamp = timezone.localdate().isoformat()
+    filename = f"pelanggan-{request.shop.slug}-{stamp}.{kind}"
+    if kind == "csv":
+        count = Customer.objects.filter(shop=request.shop).count()
+        exporting.record_export(request.shop, request.user, "csv", count)
+        response = StreamingHttpResponse(
+            exporting.csv_lines(request.shop), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    tmp = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
+    tmp.close()
+    path = Path(tmp.name)
+    exporting.write_export(request.shop, request.user, path)
+    handle = path.open("rb")
+    # The file is unlinked now; the open handle keeps it readable (POSIX).
+    path.unlink()
+    return FileResponse(handle, as_attachment=True, filename=filename)
+

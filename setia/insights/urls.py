@@ -1,3 +1,15 @@
+from django.urls import path
+
+from setia.insights import views
+
 app_name = "insights"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("update/", views.update_now, name="update_now"),
+    path("runs/<int:run_id>/progress/", views.progress, name="progress"),
+    path("pyramid/", views.pyramid, name="pyramid"),
+    path("rfm/", views.rfm, name="rfm"),
+    path("customers/", views.customers, name="customers"),
+    path("at-risk/", views.at_risk, name="at_risk"),
+]

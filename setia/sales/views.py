@@ -1,8 +1,365 @@
-from django.shortcuts import render
+"""Sale entry, receipts, returns, voids, credit and history pages."""
 
-from setia.accounts.decorators import staff_required
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from setia.accounts.decorators import owner_required, staff_required
+from setia.customers import services as customer_services
+from setia.customers.models import Customer
+from setia.sales import services
+from setia.sales.cart import COUNTER_METHODS, CartState, to_int
+from setia.sales.history import customer_history
+from setia.sales.models import (
+    PaymentMethod,
+    RefundMethod,
+    Sale,
+    SaleStatus,
+    Variant,
+)
+from setia.sales.receipts import receipt_text, whatsapp_url
+from setia.sales.services import returnable_quantities
+
+
+def _loyalty():
+    """The loyalty services module if it offers member-code lookup, else None."""
+    try:
+        from setia.loyalty import services as loyalty
+    except ImportError:
+        return None
+    return loyalty if hasattr(loyalty, "find_customer_by_member_code") else None
+
+
+def find_customer_by_code(shop, code: str) -> Customer | None:
+    """A member card code (QR or typed), else an exact WhatsApp number."""
+    code = code.strip()
+    if not code:
+        return None
+    loyalty = _loyalty()
+    if loyalty is not None:
+        found = loyalty.find_customer_by_member_code(shop, code)
+        if found is not None:
+            return found
+    from setia.lib.phones import normalize_phone
+
+    try:
+        phone = normalize_phone(code)
+    except ValidationError:
+        return None
+    return Customer.objects.filter(shop=shop, phone=phone).first()
+
+
+def search_items(shop, query: str, limit: int = 12):
+    query = query.strip()
+    if not query:
+        return []
+    qs = Variant.objects.select_related("product").filter(
+        product__shop=shop, product__is_active=True
+    )
+    for word in query.split()[:4]:
+        qs = qs.filter(
+            Q(product__name__icontains=word)
+            | Q(product__sku__iexact=word)
+            | Q(product__category__icontains=word)
+            | Q(size__iexact=word)
+            | Q(colour__icontains=word)
+        )
+    return list(qs.order_by("product__name", "id")[:limit])
+
+
+def cash_notes(total_idr: int) -> list[int]:
+    """Round amounts a customer is likely to hand over, above the total."""
+    notes = []
+    for step in (10_000, 50_000, 100_000):
+        amount = -(-total_idr // step) * step
+        if amount > total_idr and amount not in notes:
+            notes.append(amount)
+    return notes[:3]
+
+
+def _sale_context(request, state: CartState, error: str = "", **extra) -> dict:
+    quote = state.quote(request.shop)
+    loyalty_context = {}
+    loyalty = _loyalty()
+    if state.customer is not None and loyalty is not None:
+        if hasattr(loyalty, "sale_screen_context"):
+            loyalty_context = loyalty.sale_screen_context(request.shop, state.customer)
+    return {
+        "state": state,
+        "quote": quote,
+        "rows": list(zip(state.lines, quote.lines, strict=False)),
+        "error": error,
+        "methods": COUNTER_METHODS,
+        "credit_idr": (
+            services.customer_outstanding_idr(request.shop, state.customer)
+            if state.customer
+            else 0
+        ),
+        "loyalty": loyalty_context,
+        "cash_notes": cash_notes(quote.total_idr),
+        **extra,
+    }
+
+
+def _render_sale(request, state: CartState, error: str = "", status=200, **extra):
+    context = _sale_context(request, state, error, **extra)
+    template = "sales/_sale_form.html" if request.htmx else "sales/new.html"
+    response = render(request, template, context, status=status)
+    response["Vary"] = "HX-Request"
+    return response
 
 
 @staff_required
 def new_sale(request):
-    return render(request, "sales/new.html")
+    """The sale screen. Every button posts the whole form here; `action` says what."""
+    if request.method != "POST":
+        return _render_sale(request, CartState.fresh())
+    state = CartState.from_post(request.shop, request.POST)
+    action = request.POST.get("action", "refresh")
+    extra = {}
+    if action == "save":
+        return _save_sale(request, state)
+    if action == "search":
+        extra["items"] = search_items(request.shop, request.POST.get("iq", ""))
+        extra["iq"] = request.POST.get("iq", "")
+    elif action == "findcustomer":
+        query = request.POST.get("cq", "")
+        found = find_customer_by_code(request.shop, query)
+        if found is not None:
+            state.customer = found
+        else:
+            extra["customers"] = customer_services.search_customers(
+                request.shop, query, limit=10
+            )
+            extra["cq"] = query
+    elif action.startswith("customer:"):
+        state.customer = Customer.objects.filter(
+            shop=request.shop, pk=to_int(action[9:])
+        ).first()
+    elif action == "quickadd":
+        try:
+            state.customer = customer_services.quick_add_customer(
+                request.shop,
+                request.user,
+                request.POST.get("qa_name", "")[:150],
+                request.POST.get("qa_phone", ""),
+            )
+        except ValidationError as exc:
+            return _render_sale(request, state, error=" ".join(exc.messages))
+        if not state.customer.name:
+            state.customer = None
+    else:
+        state.apply(action)
+    return _render_sale(request, state, **extra)
+
+
+def _save_sale(request, state: CartState):
+    quote = state.quote(request.shop)
+    try:
+        sale = services.record_sale(
+            request.shop,
+            request.user,
+            lines=state.lines,
+            payments=state.payments(quote.total_idr),
+            idempotency_key=state.key,
+            customer=state.customer,
+            discount_idr=state.discount_idr,
+            on_credit=state.on_credit,
+            note=state.note,
+        )
+    except ValidationError as exc:
+        return _render_sale(request, state, error=" ".join(exc.messages), status=422)
+    url = reverse("sales:receipt", args=[sale.pk])
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+@require_GET
+@staff_required
+def item_search(request):
+    """Partial: catalogue matches with an add button each."""
+    query = request.GET.get("iq", "")
+    return render(
+        request,
+        "sales/_item_results.html",
+        {"items": search_items(request.shop, query), "iq": query},
+    )
+
+
+@require_GET
+@staff_required
+def customer_search(request):
+    """Partial: customers matching a name or number, or a member code."""
+    query = request.GET.get("cq", "")
+    found = find_customer_by_code(request.shop, query)
+    customers = (
+        [found]
+        if found is not None
+        else customer_services.search_customers(request.shop, query, limit=10)
+        if query.strip()
+        else []
+    )
+    return render(
+        request,
+        "sales/_customer_results.html",
+        {"customers": customers, "cq": query},
+    )
+
+
+def _get_sale(request, sale_id: int) -> Sale:
+    return get_object_or_404(
+        Sale.objects.select_related("customer", "shop", "created_by"),
+        shop=request.shop,
+        pk=sale_id,
+    )
+
+
+@staff_required
+def receipt(request, sale_id: int):
+    sale = _get_sale(request, sale_id)
+    return render(
+        request,
+        "sales/receipt.html",
+        {"sale": sale, "wa_url": whatsapp_url(sale), "text": receipt_text(sale)},
+    )
+
+
+@staff_required
+def sale_detail(request, sale_id: int):
+    sale = _get_sale(request, sale_id)
+    left = returnable_quantities(sale)
+    lines = [
+        (line, left[line.pk], line.quantity - left[line.pk]) for line in sale.lines.all()
+    ]
+    return render(
+        request,
+        "sales/detail.html",
+        {
+            "sale": sale,
+            "lines": lines,
+            "can_return": not sale.is_voided and any(n > 0 for _l, n, _r in lines),
+            "returns": sale.returns.prefetch_related("lines__sale_line"),
+            "payments": sale.payments.all(),
+            "methods": COUNTER_METHODS,
+            "refund_methods": [m for m in RefundMethod if m != RefundMethod.STORE_CREDIT],
+        },
+    )
+
+
+@require_POST
+@staff_required
+def settle(request, sale_id: int):
+    sale = _get_sale(request, sale_id)
+    try:
+        services.settle_credit(
+            request.shop,
+            request.user,
+            sale,
+            method=request.POST.get("method", PaymentMethod.CASH),
+            amount_idr=to_int(request.POST.get("amount")),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Payment recorded."))
+    return redirect("sales:detail", sale.pk)
+
+
+@require_POST
+@staff_required
+def sale_return(request, sale_id: int):
+    sale = _get_sale(request, sale_id)
+    quantities = {
+        line.pk: to_int(request.POST.get(f"r{line.pk}")) for line in sale.lines.all()
+    }
+    try:
+        services.record_return(
+            request.shop,
+            request.user,
+            sale,
+            quantities=quantities,
+            reason=request.POST.get("reason", ""),
+            refund_method=request.POST.get("refund_method", RefundMethod.CASH),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Return recorded."))
+    return redirect("sales:detail", sale.pk)
+
+
+@require_POST
+@owner_required
+def void(request, sale_id: int):
+    sale = _get_sale(request, sale_id)
+    try:
+        services.void_sale(
+            request.shop, request.user, sale, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Sale voided."))
+    return redirect("sales:detail", sale.pk)
+
+
+def _date_param(request, name="date") -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@staff_required
+def sale_list(request):
+    on = _date_param(request)
+    summary = services.daily_summary(request.shop, on)
+    sales = (
+        Sale.objects.filter(shop=request.shop, business_on=on)
+        .select_related("customer")
+        .order_by("-created_at", "-id")
+    )
+    return render(
+        request,
+        "sales/list.html",
+        {
+            "sales": sales,
+            "on": on,
+            "previous": on - dt.timedelta(days=1),
+            "next": on + dt.timedelta(days=1),
+            "is_today": on >= timezone.localdate(),
+            "summary": summary,
+            "received": [
+                (PaymentMethod(method).label, amount)
+                for method, amount in summary["received_by_method"].items()
+            ],
+            "voided": SaleStatus.VOIDED,
+        },
+    )
+
+
+@staff_required
+def credit_list(request):
+    sales = services.open_credit_sales(request.shop)
+    total = sum(sale.outstanding_idr for sale in sales)
+    return render(request, "sales/credit.html", {"sales": sales, "total": total})
+
+
+@staff_required
+def customer_sales(request, customer_id: int):
+    """A customer's full purchase history (the profile panel links here)."""
+    customer = get_object_or_404(Customer, shop=request.shop, pk=customer_id)
+    history = customer_history(request.shop, customer, limit=200)
+    return render(
+        request, "sales/customer_sales.html", {"customer": customer, **history}
+    )
+

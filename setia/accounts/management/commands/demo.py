@@ -28,8 +28,17 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=8)
         parser.add_argument("--customers", type=int, default=600)
         parser.add_argument("--quiet", action="store_true")
+        parser.add_argument(
+            "--if-missing", action="store_true", help="keep an existing demo shop"
+        )
 
-    def handle(self, *args, seed, customers, quiet, **options):
+    def handle(self, *args, seed, customers, quiet, if_missing, **options):
+        if if_missing and Shop.objects.filter(slug=DEMO_SLUG).exists():
+            self.stdout.write(
+                f"Demo shop exists. Log in as {DEMO_OWNER} or {DEMO_STAFF}, "
+                f"password {DEMO_PASSWORD} (setia demo refreshes it)"
+            )
+            return
         rng = random.Random(seed)
         today = timezone.localdate()
         with transaction.atomic():

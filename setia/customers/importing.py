@@ -1,0 +1,481 @@
+"""Importing customers from CSV, Excel and phone contacts: preview, then commit.
+
+`preview_import` reads the stored file and says, per row, what would happen;
+nothing is written. `commit_import` does the same walk and writes it all in one
+transaction (all-or-nothing), in batches, reporting progress to a small file the
+browser polls. Rows match existing customers by normalised number, and a row
+equal to what is stored is "unchanged", so re-importing a file changes nothing.
+"""
+
+import json
+import logging
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from setia.accounts import audit
+from setia.accounts.models import Shop, User
+from setia.customers.models import Customer, CustomerType, Gender, ImportJob
+from setia.customers.models import ImportStatus as Status
+from setia.customers.normalize import parse_tags, search_text_for
+from setia.customers.vcards import read_contacts
+from setia.lib import tabular
+from setia.lib.phones import normalize_phone
+
+log = logging.getLogger(__name__)
+
+BATCH = 2000
+PROGRESS_EVERY = 2000
+
+# Header synonyms, compared without case, spaces or punctuation.
+SYNONYMS = {
+    "name": [
+        "nama",
+        "nama pelanggan",
+        "nama lengkap",
+        "nama customer",
+        "nama konsumen",
+        "customer",
+        "customer name",
+        "full name",
+    ],
+    "phone": [
+        "no hp",
+        "nomor hp",
+        "hp",
+        "no wa",
+        "nomor wa",
+        "wa",
+        "whatsapp",
+        "no whatsapp",
+        "nomor whatsapp",
+        "telepon",
+        "telp",
+        "no telp",
+        "no telepon",
+        "handphone",
+        "phone",
+        "phone number",
+        "mobile",
+        "mobile phone",
+    ],
+    "birthday": [
+        "tgl lahir",
+        "tanggal lahir",
+        "ulang tahun",
+        "ultah",
+        "birthday",
+        "date of birth",
+        "dob",
+        "birth date",
+    ],
+    "address": ["alamat", "address", "alamat rumah"],
+    "city": ["kota", "kabupaten", "kota kabupaten", "city"],
+    "area": ["kecamatan", "kelurahan", "daerah", "wilayah", "area", "district"],
+    "email": ["email", "e mail", "surel"],
+    "notes": ["catatan", "keterangan", "ket", "notes", "note", "remarks"],
+    "customer_type": ["jenis", "tipe", "jenis pelanggan", "type", "customer type"],
+    "gender": ["jenis kelamin", "jk", "gender", "sex"],
+    "sizes": ["ukuran", "size", "sizes"],
+    "tags": ["tag", "tags", "label"],
+}
+# Fields an import may set; order is the preview's column order.
+IMPORT_FIELDS = list(SYNONYMS)
+STORED_FIELDS = [
+    "name",
+    "phone",
+    "birth_day",
+    "birth_month",
+    "birth_year",
+    "address",
+    "city",
+    "area",
+    "email",
+    "notes",
+    "customer_type",
+    "gender",
+    "sizes",
+    "tags",
+]
+
+
+def field_labels() -> dict[str, str]:
+    return {
+        "name": _("Name"),
+        "phone": _("WhatsApp number"),
+        "birthday": _("Birthday"),
+        "address": _("Address"),
+        "city": _("City"),
+        "area": _("Area"),
+        "email": _("Email"),
+        "notes": _("Notes"),
+        "customer_type": _("Customer type"),
+        "gender": _("Gender"),
+        "sizes": _("Sizes"),
+        "tags": _("Tags"),
+    }
+
+
+# ---- the stored upload ------------------------------------------------------
+
+
+def imports_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store_upload(shop: Shop, by: User | None, upload, name: str) -> ImportJob:
+    """Save an uploaded file (Django UploadedFile or bytes path) and check it.
+
+    Raises TabularError (and removes the file) when the file is refused.
+    """
+    suffix = Path(name).suffix.lower()[:8]
+    path = imports_dir() / f"{uuid.uuid4().hex}{suffix}"
+    size = 0
+    limit = settings.MAX_UPLOAD_BYTES
+    with path.open("wb") as out:
+        for chunk in upload.chunks() if hasattr(upload, "chunks") else [upload]:
+            size += len(chunk)
+            if size > limit:
+                break
+            out.write(chunk)
+    try:
+        if size > limit:
+            raise tabular.TabularError("too_big", limit=limit // (1024 * 1024))
+        kind = tabular.check_upload(path, name, allowed=("csv", "xlsx", "vcf"))
+        mapping = {}
+        if kind != "vcf":
+            with tabular.open_table(path, kind) as table:
+                mapping = tabular.match_headers(table.headers, SYNONYMS)
+    except tabular.TabularError:
+        path.unlink(missing_ok=True)
+        raise
+    return ImportJob.objects.create(
+        shop=shop,
+        created_by=by if by is not None and by.is_authenticated else None,
+        file_kind=kind,
+        file_path=str(path),
+        original_name=Path(name).name[:255],
+        mapping=mapping,
+    )
+
+
+def job_headers(job: ImportJob) -> list[str]:
+    if job.file_kind == "vcf":
+        return []
+    with tabular.open_table(job.file_path, job.file_kind) as table:
+        return table.headers
+
+
+def discard_job(job: ImportJob) -> None:
+    Path(job.file_path).unlink(missing_ok=True)
+    progress_path(job).unlink(missing_ok=True)
+
+
+# ---- rows -------------------------------------------------------------------
+
+
+def source_rows(job: ImportJob) -> Iterator[tuple[int, dict[str, str]]]:
+    """``(row number, {field: text})`` for every row (or chosen contact)."""
+    if job.file_kind == "vcf":
+        chosen = set(job.selected)
+        for contact in read_contacts(job.file_path):
+            if contact.index not in chosen:
+                continue
+            yield (
+                contact.index,
+                {
+                    "name": contact.name,
+                    "phone": contact.phone or ", ".join(contact.raw_phones),
+                    "birthday": contact.birthday,
+                    "email": contact.email,
+                    "address": contact.address,
+                    "city": contact.city,
+                    "notes": contact.notes,
+                },
+            )
+        return
+    mapping = {k: int(v) for k, v in job.mapping.items() if k in SYNONYMS}
+    with tabular.open_table(job.file_path, job.file_kind) as table:
+        for number, cells in table.rows():
+            yield number, {name: cells[index] for name, index in mapping.items()}
+
+
+_TYPES = {
+    "reseller": CustomerType.RESELLER,
+    "grosir": CustomerType.RESELLER,
+    "agen": CustomerType.RESELLER,
+    "wholesale": CustomerType.RESELLER,
+    "eceran": CustomerType.RETAIL,
+    "retail": CustomerType.RETAIL,
+    "umum": CustomerType.RETAIL,
+}
+_GENDERS = {
+    "p": Gender.FEMALE,
+    "perempuan": Gender.FEMALE,
+    "wanita": Gender.FEMALE,
+    "f": Gender.FEMALE,
+    "female": Gender.FEMALE,
+    "l": Gender.MALE,
+    "laki laki": Gender.MALE,
+    "laki-laki": Gender.MALE,
+    "pria": Gender.MALE,
+    "m": Gender.MALE,
+    "male": Gender.MALE,
+}
+
+
+def clean_row(raw: dict[str, str]) -> tuple[dict, list[str]]:
+    """Turn one row's text into model values; return (values, reasons to reject)."""
+    reasons: list[str] = []
+    values: dict = {}
+    name = " ".join((raw.get("name") or "").split())[:150]
+    if not name:
+        reasons.append(_("No name."))
+    values["name"] = name
+    phone_text = (raw.get("phone") or "").strip()
+    if not phone_text:
+        reasons.append(_("No WhatsApp number."))
+    else:
+        try:
+            values["phone"] = normalize_phone(phone_text)
+        except ValidationError:
+            reasons.append(
+                _("“%(value)s” is not a valid phone number.") % {"value": phone_text}
+            )
+    birthday = (raw.get("birthday") or "").strip()
+    if birthday:
+        try:
+            day, month, year = tabular.parse_date_parts(birthday)
+            values.update(birth_day=day, birth_month=month, birth_year=year)
+        except ValueError:
+            reasons.append(
+                _("Birthday “%(value)s” is not a date.") % {"value": birthday}
+            )
+    email = (raw.get("email") or "").strip()
+    if email:
+        try:
+            validate_email(email)
+            values["email"] = email
+        except ValidationError:
+            reasons.append(_("“%(value)s” is not an email address.") % {"value": email})
+    for key, limit in (("address", 255), ("city", 100), ("area", 100), ("sizes", 60)):
+        text = " ".join((raw.get(key) or "").split())
+        if text:
+            values[key] = text[:limit]
+    notes = (raw.get("notes") or "").strip()
+    if notes:
+        values["notes"] = notes[:2000]
+    kind = (raw.get("customer_type") or "").strip().lower()
+    if kind:
+        values["customer_type"] = _TYPES.get(kind, CustomerType.RETAIL)
+    gender = (raw.get("gender") or "").strip().lower()
+    if gender in _GENDERS:
+        values["gender"] = _GENDERS[gender]
+    tags = parse_tags(raw.get("tags") or "")
+    if tags:
+        values["tags"] = tags
+    return values, reasons
+
+
+def _existing(shop: Shop) -> dict[str, dict]:
+    """Stored values of every customer of the shop, by number."""
+    rows = Customer.objects.filter(shop=shop).values("id", *STORED_FIELDS)
+    return {row["phone"]: row for row in rows.iterator(chunk_size=5000)}
+
+
+def plan_rows(shop: Shop, job: ImportJob):
+    """Yield ``(outcome, values, stored, changed_fields)`` per row; `stored` is
+    the matching customer's current values (with "id") or None."""
+    existing = _existing(shop)
+    seen: dict[str, int] = {}
+    for number, raw in source_rows(job):
+        values, reasons = clean_row(raw)
+        label = values.get("name") or raw.get("name") or ""
+        phone = values.get("phone")
+        if phone and phone in seen:
+            reasons.append(
+                _("The same number is on row %(row)s.") % {"row": seen[phone]}
+            )
+        if reasons:
+            outcome = tabular.RowOutcome(number, tabular.REJECTED, label, reasons)
+            yield outcome, values, None, []
+            continue
+        seen[phone] = number
+        stored = existing.get(phone)
+        if stored is None:
+            yield tabular.RowOutcome(number, tabular.CREATED, label), values, None, []
+            continue
+        changed = [k for k, v in values.items() if stored.get(k) != v]
+        action = tabular.UPDATED if changed else tabular.UNCHANGED
+        outcome = tabular.RowOutcome(number, action, label)
+        yield outcome, values, stored, changed
+
+
+def preview_import(shop: Shop, job: ImportJob, keep: int = 200) -> tabular.ImportResult:
+    """What the import would do, row by row, without writing anything."""
+    result = tabular.ImportResult(keep=keep)
+    for outcome, _values, _id, _changed in plan_rows(shop, job):
+        result.add(outcome)
+    ImportJob.objects.filter(pk=job.pk).update(
+        total_rows=result.total,
+        created_count=result.created,
+        updated_count=result.updated,
+        rejected_count=result.rejected,
+    )
+    job.total_rows = result.total
+    return result
+
+
+# ---- commit -----------------------------------------------------------------
+
+
+def progress_path(job: ImportJob) -> Path:
+    return imports_dir() / f"job-{job.pk}.progress"
+
+
+def write_progress(job: ImportJob, processed: int) -> None:
+    # Written outside the import's transaction (which nobody else can see until
+    # it commits) and renamed into place so a reader never sees half a file.
+    path = progress_path(job)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"processed": processed}))
+    os.replace(tmp, path)
+
+
+def read_progress(job: ImportJob) -> int:
+    try:
+        return int(json.loads(progress_path(job).read_text())["processed"])
+    except (OSError, ValueError, KeyError):
+        return 0
+
+
+def commit_import(shop: Shop, by: User | None, job: ImportJob) -> tabular.ImportResult:
+    """Write every created and updated row in one transaction; audit the counts."""
+    assert job.shop_id == shop.pk
+    result = tabular.ImportResult(keep=50)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            creates: list[Customer] = []
+            updates: list[Customer] = []
+            update_fields: set[str] = set()
+            processed = 0
+            for outcome, values, stored, changed in plan_rows(shop, job):
+                result.add(outcome)
+                processed += 1
+                if outcome.action == tabular.CREATED:
+                    customer = Customer(shop=shop, **values)
+                    customer.search_text = search_text_for(
+                        customer.name, customer.phone
+                    )
+                    creates.append(customer)
+                elif outcome.action == tabular.UPDATED:
+                    merged = {k: stored[k] for k in STORED_FIELDS}
+                    merged.update(values)
+                    customer = Customer(pk=stored["id"], shop=shop, **merged)
+                    customer.search_text = search_text_for(
+                        customer.name, customer.phone
+                    )
+                    customer.updated_at = now
+                    updates.append(customer)
+                    update_fields.update(changed)
+                if len(creates) >= BATCH:
+                    Customer.objects.bulk_create(creates)
+                    creates = []
+                if len(updates) >= BATCH:
+                    _flush_updates(updates, update_fields)
+                    updates, update_fields = [], set()
+                if processed % PROGRESS_EVERY == 0:
+                    write_progress(job, processed)
+            if creates:
+                Customer.objects.bulk_create(creates)
+            if updates:
+                _flush_updates(updates, update_fields)
+            write_progress(job, processed)
+            audit.record(
+                shop,
+                by,
+                "customer.imported",
+                job,
+                detail=(
+                    f"{job.file_kind}: {result.created} created, "
+                    f"{result.updated} updated, {result.rejected} rejected"
+                ),
+            )
+    except tabular.TabularError as exc:
+        _finish(job, Status.FAILED, result, error=exc.message)
+        raise
+    _finish(job, Status.DONE, result)
+    return result
+
+
+def _flush_updates(updates: list[Customer], fields: set[str]) -> None:
+    # Each object carries the stored values merged with the file's, so writing
+    # the union of changed fields for all of them never blanks stored data.
+    Customer.objects.bulk_update(
+        updates, sorted(fields | {"search_text", "updated_at"})
+    )
+
+
+def _finish(job: ImportJob, status: str, result, error: str = "") -> None:
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status,
+        created_count=result.created,
+        updated_count=result.updated,
+        rejected_count=result.rejected,
+        error=error[:255],
+        finished_at=timezone.now(),
+    )
+    Path(job.file_path).unlink(missing_ok=True)
+
+
+def start_commit(shop: Shop, by: User | None, job: ImportJob) -> None:
+    """Run the commit in the background (inline when jobs are immediate, as in
+    tests) so the browser can poll the progress bar."""
+    updated = ImportJob.objects.filter(pk=job.pk, status=Status.PREVIEW).update(
+        status=Status.RUNNING
+    )
+    if not updated:
+        return  # a second click on "confirm"
+    write_progress(job, 0)
+    if settings.HUEY.get("immediate"):
+        _run_commit(shop.pk, by.pk if by else None, job.pk)
+        return
+    thread = threading.Thread(
+        target=_run_commit_in_thread,
+        args=(shop.pk, by.pk if by else None, job.pk),
+        daemon=True,
+    )
+    thread.start()
+
+
+def _run_commit(shop_id: int, user_id: int | None, job_id: int) -> None:
+    shop = Shop.objects.get(pk=shop_id)
+    by = User.objects.filter(pk=user_id).first() if user_id else None
+    job = ImportJob.objects.get(pk=job_id)
+    try:
+        commit_import(shop, by, job)
+    except tabular.TabularError:
+        log.warning("import job %s refused its file", job_id)
+    except Exception:
+        log.exception("import job %s failed", job_id)
+        _finish(job, Status.FAILED, tabular.ImportResult(), error="error")
+        raise
+
+
+def _run_commit_in_thread(shop_id: int, user_id: int | None, job_id: int) -> None:
+    try:
+        _run_commit(shop_id, user_id, job_id)
+    finally:
+        connection.close()

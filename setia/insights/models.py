@@ -1,0 +1,100 @@
+"""Scoring runs and the per-customer scores they produce (step 2 of the CRM cycle)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Tier(models.IntegerChoices):
+    """The customer pyramid; the index matches `setia.analytics.pyramid.TIERS`."""
+
+    PLATINUM = 0, _("Platinum")
+    GOLD = 1, _("Gold")
+    IRON = 2, _("Iron")
+    LEAD = 3, _("Lead")
+
+
+class ScoreRun(models.Model):
+    """One scoring of a shop's customers; pages read the latest finished run."""
+
+    shop = models.ForeignKey(
+        "accounts.Shop",
+        on_delete=models.CASCADE,
+        related_name="score_runs",
+        verbose_name=_("shop"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    observation_end_on = models.DateField(_("data up to"), null=True, blank=True)
+    n_customers = models.PositiveIntegerField(_("customers scored"), default=0)
+    n_purchases = models.PositiveIntegerField(_("purchases used"), default=0)
+    purchase_model = models.CharField(_("purchase model"), max_length=20, blank=True)
+    spend_model = models.CharField(_("spend model"), max_length=20, blank=True)
+    # Fitted parameters, convergence, fallback reasons and step timings.
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("scoring run")
+        verbose_name_plural = _("scoring runs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["shop", "status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.shop} {self.created_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class CustomerScore(models.Model):
+    run = models.ForeignKey(
+        ScoreRun, on_delete=models.CASCADE, related_name="scores", verbose_name=_("run")
+    )
+    shop = models.ForeignKey(
+        "accounts.Shop", on_delete=models.CASCADE, related_name="+", verbose_name=_("shop")
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="scores",
+        verbose_name=_("customer"),
+    )
+    first_on = models.DateField(_("first purchase"))
+    last_on = models.DateField(_("last purchase"))
+    n_purchases = models.PositiveIntegerField(_("purchase days"))
+    frequency = models.PositiveIntegerField(_("repeat purchases"))
+    total_spend_idr = models.BigIntegerField(_("total spend"))
+    monetary_idr = models.BigIntegerField(_("average repeat purchase"))
+    r_score = models.PositiveSmallIntegerField(_("recency score"))
+    f_score = models.PositiveSmallIntegerField(_("frequency score"))
+    m_score = models.PositiveSmallIntegerField(_("monetary score"))
+    segment = models.PositiveSmallIntegerField(_("RFM segment"))
+    tier = models.PositiveSmallIntegerField(_("pyramid tier"), choices=Tier.choices)
+    # Probabilities and expectations are model outputs, not money: floats are right.
+    probability_alive = models.FloatField(_("probability still active"), null=True)
+    expected_purchases = models.FloatField(_("expected purchases next year"))
+    expected_spend_idr = models.BigIntegerField(_("expected spend per purchase"))
+    clv_idr = models.BigIntegerField(_("customer lifetime value"))
+
+    class Meta:
+        verbose_name = _("customer score")
+        verbose_name_plural = _("customer scores")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "customer"], name="one_score_per_run")
+        ]
+        indexes = [
+            models.Index(fields=["run", "tier"]),
+            models.Index(fields=["run", "r_score", "f_score"]),
+            models.Index(fields=["run", "-clv_idr"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.get_tier_display()}"

@@ -1,0 +1,196 @@
+"""Score a shop's customers: one aggregation query → `setia.analytics` → score rows."""
+
+import logging
+import time
+
+import numpy as np
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from setia.accounts.models import Shop
+from setia.analytics.errors import AnalyticsInputError
+from setia.analytics.pipeline import Analysis, analyze_purchases
+from setia.analytics.clv import round_idr
+from setia.insights.models import CustomerScore, RunStatus, ScoreRun
+
+logger = logging.getLogger(__name__)
+
+KEEP_RUNS = 3  # older finished runs are dropped; scores are snapshots, not ledgers
+BATCH = 5_000
+
+
+def latest_run(shop: Shop) -> ScoreRun | None:
+    return (
+        ScoreRun.objects.filter(shop=shop, status=RunStatus.DONE)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def active_run(shop: Shop) -> ScoreRun | None:
+    """A queued or running scoring for this shop, if any."""
+    return (
+        ScoreRun.objects.filter(
+            shop=shop, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def purchase_arrays(shop: Shop) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per customer and business day, the net amount bought, in one query.
+
+    Net of returns; fully returned and voided sales and anonymous walk-ins are
+    left out (the same rule as `setia.sales.history.purchase_rows`).
+    """
+    from setia.sales.models import Sale, SaleStatus
+
+    rows = (
+        Sale.objects.filter(
+            shop=shop, status=SaleStatus.COMPLETED, total_idr__gt=F("returned_idr")
+        )
+        .exclude(customer=None)
+        .values_list("customer_id", "business_on")
+        .annotate(amount=Sum(F("total_idr") - F("returned_idr")))
+        .order_by()
+    )
+    customers, days, amounts = [], [], []
+    for customer_id, day, amount in rows.iterator(chunk_size=20_000):
+        customers.append(customer_id)
+        days.append(day)
+        amounts.append(amount)
+    return (
+        np.asarray(customers, dtype=np.int64),
+        np.asarray(days, dtype="datetime64[D]"),
+        np.asarray(amounts, dtype=np.float64),
+    )
+
+
+def create_run(shop: Shop) -> ScoreRun:
+    return ScoreRun.objects.create(shop=shop, status=RunStatus.QUEUED)
+
+
+def score_shop(shop: Shop, run: ScoreRun | None = None) -> ScoreRun:
+    """Compute and store every customer's scores; the run row shows progress.
+
+    Scores are written in one transaction together with the run's DONE status, so
+    a crash leaves the previous finished run in place and nothing half-written.
+    """
+    run = run or create_run(shop)
+    started = time.perf_counter()
+    _progress(run, RunStatus.RUNNING, 5)
+    try:
+        customer, day, amount = purchase_arrays(shop)
+        _progress(run, RunStatus.RUNNING, 20)
+        today = np.datetime64(timezone.localdate(), "D")
+        analysis = analyze_purchases(
+            customer, day, amount, time_unit="week", observation_end=today
+        )
+        _progress(run, RunStatus.RUNNING, 50)
+        with transaction.atomic():
+            _store_scores(run, shop, analysis)
+            run.status = RunStatus.DONE
+            run.progress = 100
+            run.finished_at = timezone.now()
+            run.observation_end_on = timezone.localdate()
+            run.n_customers = analysis.summary.n_customers
+            run.n_purchases = int(customer.size)
+            run.purchase_model = analysis.value.purchase_model
+            run.spend_model = analysis.value.spend_model
+            run.details = _details(analysis, time.perf_counter() - started)
+            run.save()
+        _drop_old_runs(shop)
+    except AnalyticsInputError as exc:
+        run.status, run.message = RunStatus.FAILED, exc.message_id[:500]
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "message", "finished_at"])
+    except Exception:
+        # Log the failure without data values: they may be personal data.
+        logger.exception("scoring failed for shop %s", shop.pk)
+        run.status, run.message = RunStatus.FAILED, "internal error"
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "message", "finished_at"])
+        raise
+    return run
+
+
+def _progress(run: ScoreRun, status: str, percent: int) -> None:
+    run.status, run.progress = status, percent
+    run.save(update_fields=["status", "progress"])
+
+
+def _store_scores(run: ScoreRun, shop: Shop, analysis: Analysis) -> None:
+    s, v, r = analysis.summary, analysis.value, analysis.rfm
+    ids = s.customer.tolist()
+    first, last = s.first_date.tolist(), s.last_date.tolist()
+    n_purchases, frequency = s.n_purchases.tolist(), s.frequency.astype(int).tolist()
+    total = round_idr(s.total_spend).tolist()
+    monetary = round_idr(s.monetary).tolist()
+    rr, ff, mm, seg = r.r.tolist(), r.f.tolist(), r.m.tolist(), r.segment.tolist()
+    tier = analysis.tier.tolist()
+    alive = [None if np.isnan(p) else p for p in v.probability_alive.tolist()]
+    expected = v.expected_purchases.tolist()
+    spend = round_idr(v.expected_spend).tolist()
+    clv = round_idr(v.clv).tolist()
+    batch = []
+    for i, customer_id in enumerate(ids):
+        batch.append(
+            CustomerScore(
+                run=run, shop=shop, customer_id=customer_id,
+                first_on=first[i], last_on=last[i], n_purchases=n_purchases[i],
+                frequency=frequency[i], total_spend_idr=total[i],
+                monetary_idr=monetary[i], r_score=rr[i], f_score=ff[i],
+                m_score=mm[i], segment=seg[i], tier=tier[i],
+                probability_alive=alive[i], expected_purchases=expected[i],
+                expected_spend_idr=spend[i], clv_idr=clv[i],
+            )
+        )
+        if len(batch) >= BATCH:
+            CustomerScore.objects.bulk_create(batch)
+            batch = []
+    CustomerScore.objects.bulk_create(batch)
+
+
+def _details(analysis: Analysis, seconds: float) -> dict:
+    value = analysis.value
+
+    def fit(result):
+        if result is None:
+            return None
+        return {
+            "params": {k: float(x) for k, x in result.params.items()},
+            "converged": bool(result.converged),
+            "message": str(result.message),
+        }
+
+    return {
+        "bgnbd": fit(value.bgnbd),
+        "gamma_gamma": fit(value.gamma_gamma),
+        "fallback_reasons": list(value.fallback_reasons),
+        "timings": {k: round(float(t), 4) for k, t in analysis.timings.items()},
+        "seconds": round(seconds, 3),
+        "pyramid": analysis.pyramid.as_dict(),
+    }
+
+
+def _drop_old_runs(shop: Shop) -> None:
+    keep = list(
+        ScoreRun.objects.filter(shop=shop, status=RunStatus.DONE)
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)[:KEEP_RUNS]
+    )
+    old = ScoreRun.objects.filter(shop=shop).exclude(pk__in=keep).exclude(
+        status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    )
+    CustomerScore.objects.filter(run__in=old).delete()
+    old.delete()
+
+
+def score_of(customer) -> CustomerScore | None:
+    """The customer's scores in the shop's latest finished run."""
+    run = latest_run(customer.shop)
+    if run is None:
+        return None
+    return CustomerScore.objects.filter(run=run, customer=customer).first()

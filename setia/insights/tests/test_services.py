@@ -1,0 +1,77 @@
+from datetime import date, timedelta
+
+import pytest
+
+from setia.customers.models import Customer
+from setia.insights import services
+from setia.insights.models import CustomerScore, RunStatus, ScoreRun
+from setia.insights.tests.factories import add_sale, shop_history
+from setia.sales.models import SaleStatus
+
+
+@pytest.mark.django_db
+def test_scoring_stores_one_row_per_buying_customer(shop):
+    customers = shop_history(shop, n_customers=60)
+    Customer.objects.create(shop=shop, name="Belum Belanja", phone="+6281399999999")
+    run = services.score_shop(shop)
+    assert run.status == RunStatus.DONE and run.progress == 100
+    assert run.n_customers == 60
+    scores = CustomerScore.objects.filter(run=run)
+    assert scores.count() == 60
+    assert set(scores.values_list("customer_id", flat=True)) == {c.pk for c in customers}
+    assert set(scores.values_list("tier", flat=True)) == {0, 1, 2, 3}
+    for s in scores:
+        assert 1 <= s.r_score <= 5 and 1 <= s.f_score <= 5 and 1 <= s.m_score <= 5
+        assert s.clv_idr >= 0
+    assert run.details["pyramid"]
+
+
+@pytest.mark.django_db
+def test_summary_counts_same_day_once_and_nets_returns_and_skips_voids(shop):
+    others = shop_history(shop, n_customers=30)
+    customer = Customer.objects.create(shop=shop, name="Ani", phone="+6281311112222")
+    day = date.today() - timedelta(days=100)
+    add_sale(shop, customer, day, 100_000)
+    add_sale(shop, customer, day, 50_000)  # same day: one shopping occasion
+    add_sale(shop, customer, day + timedelta(days=30), 200_000, returned_idr=50_000)
+    add_sale(shop, customer, day + timedelta(days=60), 900_000, status=SaleStatus.VOIDED)
+    run = services.score_shop(shop)
+    score = CustomerScore.objects.get(run=run, customer=customer)
+    assert score.n_purchases == 2
+    assert score.frequency == 1
+    assert score.total_spend_idr == 300_000  # 150k + (200k − 50k); void ignored
+    assert score.monetary_idr == 150_000  # the repeat day only
+    assert score.first_on == day and score.last_on == day + timedelta(days=30)
+    assert len(others) == 30
+
+
+@pytest.mark.django_db
+def test_too_few_customers_fails_the_run_with_a_clear_message(shop):
+    customer = Customer.objects.create(shop=shop, name="Satu", phone="+6281311113333")
+    add_sale(shop, customer, date.today(), 100_000)
+    run = services.score_shop(shop)
+    assert run.status == RunStatus.FAILED
+    assert "pelanggan" in run.message
+    assert not CustomerScore.objects.exists()
+
+
+@pytest.mark.django_db
+def test_few_repeat_buyers_fall_back_to_history_and_say_so(shop):
+    for i in range(8):
+        c = Customer.objects.create(shop=shop, name=f"P{i}", phone=f"+628131000{i:04d}")
+        add_sale(shop, c, date.today() - timedelta(days=40 + i), 120_000)
+    run = services.score_shop(shop)
+    assert run.status == RunStatus.DONE
+    assert run.purchase_model == "historical"
+    assert run.details["fallback_reasons"]
+
+
+@pytest.mark.django_db
+def test_old_runs_are_dropped_and_scores_never_mix_shops(shop, other_shop):
+    shop_history(shop, n_customers=25)
+    for _ in range(services.KEEP_RUNS + 2):
+        services.score_shop(shop)
+    assert ScoreRun.objects.filter(shop=shop).count() == services.KEEP_RUNS
+    assert services.latest_run(other_shop) is None
+    run = services.latest_run(shop)
+    assert CustomerScore.objects.filter(run=run).exclude(shop=shop).count() == 0

@@ -1,0 +1,610 @@
+"""Loyalty at the counter: what the sales app calls inside its sale transaction.
+
+Stable contract for `setia.sales`: `Redemption`, `quote_redemption`,
+`record_sale_loyalty`, `reverse_sale_return`, `reverse_sale_void`,
+`sale_screen_context`, `find_customer_by_member_code`, `add_store_credit`,
+`spend_store_credit`. Sales models are reached through `django.apps` at call time,
+so this module imports nothing from `setia.sales`.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from setia.lib.money import percent_of
+from setia.loyalty import ledger
+from setia.loyalty.models import (
+    ONE_X_BP,
+    EntryKind,
+    MemberCard,
+    PointsAccount,
+    PointsEntry,
+    ProgramVersion,
+    Reward,
+    RewardKind,
+    Rounding,
+    StoreCreditAccount,
+    StoreCreditEntry,
+    Tier,
+    TierChange,
+)
+
+TIER_WINDOW_DAYS = 365
+RESELLER = "reseller"
+COMPLETED = "completed"
+
+
+@dataclass
+class Redemption:
+    points: int
+    discount_idr: int
+    reward_id: int | None
+
+
+# ---- Redemption ----
+
+
+def reward_discount(reward: Reward, amount_idr: int) -> int:
+    """Rupiah off `amount_idr` that `reward` gives, never more than the amount."""
+    if reward.kind == RewardKind.PERCENT:
+        discount = percent_of(amount_idr, reward.percent_bp)
+        if reward.cap_idr:
+            discount = min(discount, reward.cap_idr)
+    else:
+        discount = reward.value_idr
+    return max(0, min(discount, amount_idr))
+
+
+def quote_redemption(
+    shop, customer, *, points: int, reward_id: int | None, amount_idr: int
+) -> Redemption:
+    """Check a redemption before the sale is saved; raises ValidationError."""
+    if customer is None:
+        raise ValidationError(
+            _("Choose a member before redeeming points."), code="no_customer"
+        )
+    program = ledger.current_program(shop)
+    if program is None:
+        raise ValidationError(
+            _("This shop has no loyalty program yet."), code="no_program"
+        )
+    if amount_idr <= 0:
+        raise ValidationError(
+            _("There is nothing to pay, so no points can be used."), code="no_amount"
+        )
+    account = PointsAccount.objects.filter(shop=shop, customer=customer).first()
+    balance = account.balance if account is not None else 0
+    if reward_id is not None:
+        reward = Reward.objects.filter(shop=shop, pk=reward_id, is_active=True).first()
+        if reward is None:
+            raise ValidationError(_("This reward is not available."), code="no_reward")
+        if reward.stock is not None and reward.stock <= 0:
+            raise ValidationError(
+                _("“%(name)s” is out of stock."),
+                code="reward_out_of_stock",
+                params={"name": reward.name},
+            )
+        points, discount = reward.points_cost, reward_discount(reward, amount_idr)
+    else:
+        if points <= 0:
+            raise ValidationError(
+                _("Type how many points to use (more than 0)."), code="no_points"
+            )
+        discount = points * program.point_value_idr
+        if discount > amount_idr:
+            raise ValidationError(
+                _(
+                    "At most %(max)s points can be used on this sale "
+                    "(1 point = Rp %(value)s)."
+                ),
+                code="discount_above_amount",
+                params={
+                    "max": amount_idr // program.point_value_idr,
+                    "value": program.point_value_idr,
+                },
+            )
+    if points > balance:
+        raise ValidationError(
+            _("Not enough points: the balance is %(balance)s, %(needed)s are needed."),
+            code="insufficient_points",
+            params={"balance": balance, "needed": points},
+        )
+    return Redemption(points=points, discount_idr=discount, reward_id=reward_id)
+
+
+def _redeem(shop, account, redemption: Redemption, *, key, by, sale_id=None):
+    """Write a redeem entry on a LOCKED account and take one reward from stock."""
+    reward = None
+    if redemption.reward_id is not None:
+        reward = Reward.objects.select_for_update().get(
+            shop=shop, pk=redemption.reward_id
+        )
+    entry = ledger.post_points(
+        account,
+        kind=EntryKind.REDEEM,
+        points=-redemption.points,
+        key=key,
+        by=by,
+        reward=reward,
+        sale_id=sale_id,
+        discount_idr=redemption.discount_idr,
+        program=ledger.current_program(shop),
+    )
+    if entry is not None and reward is not None and reward.stock is not None:
+        if reward.stock <= 0:
+            raise ValidationError(
+                _("“%(name)s” is out of stock."),
+                code="reward_out_of_stock",
+                params={"name": reward.name},
+            )
+        reward.stock -= 1
+        reward.save(update_fields=["stock"])
+    return entry
+
+
+def redeem_points(
+    shop, customer, redemption: Redemption, *, by, idempotency_key: str
+) -> PointsEntry | None:
+    """Redeem outside a sale (for example a free item handed over)."""
+    with transaction.atomic():
+        account = ledger.lock_account(shop, customer)
+        return _redeem(
+            shop, account, redemption, key=f"redeem:{idempotency_key}", by=by
+        )
+
+
+# ---- Earning ----
+
+
+def _sale_models():
+    return apps.get_model("sales", "SaleLine"), apps.get_model("sales", "SaleReturn")
+
+
+def _line_earns(line, program: ProgramVersion) -> bool:
+    if line.is_grosir_price and not program.grosir_lines_earn:
+        return False
+    excluded = {name.strip().casefold() for name in program.excluded_categories}
+    category = (getattr(line.product, "category", "") or "").strip().casefold()
+    return not (category and category in excluded)
+
+
+def earn_basis(sale, program: ProgramVersion) -> tuple[int, int]:
+    """(rupiah that earns points, rupiah of the lines that may earn) for a sale."""
+    sale_line_model, _return = _sale_models()
+    lines = list(sale_line_model.objects.filter(sale=sale).select_related("product"))
+    all_total = sum(line.line_total_idr for line in lines)
+    eligible = [line for line in lines if _line_earns(line, program)]
+    eligible_total = sum(line.line_total_idr for line in eligible)
+    if not program.earn_after_discounts:
+        gross = sum(line.quantity * line.unit_price_idr for line in eligible)
+        return gross, eligible_total
+    order_discounts = (sale.discount_idr or 0) + (sale.reward_discount_idr or 0)
+    if all_total <= 0:
+        return 0, eligible_total
+    # An order-level discount is shared by the lines in proportion to their totals.
+    share = order_discounts * eligible_total // all_total
+    return max(0, eligible_total - share), eligible_total
+
+
+def points_for(amount_idr: int, program: ProgramVersion, multiplier_bp: int) -> int:
+    """Whole points for an amount; the earn rule's rounding, never money rounding."""
+    numerator = amount_idr * multiplier_bp
+    denominator = program.idr_per_point * ONE_X_BP
+    if program.rounding == Rounding.NEAREST:
+        return (numerator + denominator // 2) // denominator
+    return numerator // denominator
+
+
+def _customer_earns(customer, program: ProgramVersion) -> bool:
+    is_reseller = getattr(customer, "customer_type", "") == RESELLER
+    return program.resellers_earn or not is_reseller
+
+
+def _earn_for_sale(sale, account, program, *, redeemed: bool, by) -> None:
+    if program is None or not program.is_active:
+        return
+    if sale.status != COMPLETED or not _customer_earns(sale.customer, program):
+        return
+    if redeemed and not program.earn_and_redeem_same_sale:
+        return
+    if sale.total_idr < program.min_purchase_idr:
+        return
+    basis, _eligible_total = earn_basis(sale, program)
+    multiplier = account.tier.multiplier_bp if account.tier_id else ONE_X_BP
+    points = points_for(basis, program, multiplier)
+    if points <= 0:
+        return
+    ledger.post_points(
+        account,
+        kind=EntryKind.EARN,
+        points=points,
+        key=f"sale:{sale.pk}:earn",
+        by=by,
+        program=program,
+        sale_id=sale.pk,
+        basis_idr=basis,
+        multiplier_bp=multiplier,
+        expires_on=ledger.expiry_for(program, sale.business_on),
+    )
+
+
+def record_sale_loyalty(sale, redemption: Redemption | None, by) -> None:
+    """Write the sale's redeem and earn entries; safe to call twice for one sale."""
+    customer = sale.customer
+    if customer is None:
+        if redemption is not None and redemption.points:
+            raise ValidationError(
+                _("Choose a member before redeeming points."), code="no_customer"
+            )
+        return
+    shop = sale.shop
+    with transaction.atomic():
+        account = ledger.lock_account(shop, customer)
+        program = ledger.current_program(shop)
+        redeemed = redemption is not None and redemption.points > 0
+        if redeemed:
+            _redeem(
+                shop,
+                account,
+                redemption,
+                key=f"sale:{sale.pk}:redeem",
+                by=by,
+                sale_id=sale.pk,
+            )
+        _award_welcome_bonus(shop, account, customer, program, by)
+        _earn_for_sale(sale, account, program, redeemed=redeemed, by=by)
+        refresh_tier(
+            shop, customer, reason=_("after sale %(number)s") % {"number": sale}
+        )
+        award_referral_bonus(sale, by=by)
+
+
+def _award_welcome_bonus(shop, account, customer, program, by) -> None:
+    if program is None or not program.is_active or not program.welcome_bonus_points:
+        return
+    ledger.post_points(
+        account,
+        kind=EntryKind.BONUS,
+        points=program.welcome_bonus_points,
+        key=f"welcome:{customer.pk}",
+        by=by,
+        program=program,
+        reason=_("Welcome bonus"),
+        expires_on=ledger.expiry_for(program, timezone.localdate()),
+    )
+
+
+def award_referral_bonus(sale, *, by=None) -> PointsEntry | None:
+    """Reward the referrer once the referred customer's first purchase is paid.
+
+    The sales app may call this again when a credit (kasbon) sale is settled.
+    """
+    customer = sale.customer
+    referrer_id = getattr(customer, "referred_by_id", None) if customer else None
+    program = ledger.current_program(sale.shop)
+    if (
+        referrer_id is None
+        or program is None
+        or not program.is_active
+        or not program.referral_bonus_points
+        or sale.status != COMPLETED
+        or sale.outstanding_idr > 0
+        or sale.total_idr <= 0
+    ):
+        return None
+    referrer = type(customer).objects.filter(shop=sale.shop, pk=referrer_id).first()
+    if referrer is None:
+        return None
+    with transaction.atomic():
+        account = ledger.lock_account(sale.shop, referrer)
+        return ledger.post_points(
+            account,
+            kind=EntryKind.BONUS,
+            points=program.referral_bonus_points,
+            key=f"referral:{customer.pk}",
+            by=by,
+            program=program,
+            sale_id=sale.pk,
+            reason=_("Referral bonus: a friend you invited made a first purchase"),
+            expires_on=ledger.expiry_for(program, timezone.localdate()),
+        )
+
+
+# ---- Returns and voids ----
+
+
+def _earn_entry(sale) -> PointsEntry | None:
+    return PointsEntry.objects.filter(
+        shop_id=sale.shop_id, idempotency_key=f"sale:{sale.pk}:earn"
+    ).first()
+
+
+def _take_back(account, points: int, **kwargs) -> PointsEntry | None:
+    """Post a reversal of up to `points`; what was already spent stays spent."""
+    points = min(points, account.balance)
+    if points <= 0:
+        return None
+    return ledger.post_points(account, kind=EntryKind.REVERSE, points=-points, **kwargs)
+
+
+def reverse_sale_return(sale_return, by) -> None:
+    """Take back the points earned on the returned lines, in proportion."""
+    sale = sale_return.sale
+    earned = _earn_entry(sale)
+    if sale.customer_id is None or earned is None:
+        return
+    program = earned.program_version
+    with transaction.atomic():
+        account = PointsAccount.objects.select_for_update().get(pk=earned.account_id)
+        key = f"return:{sale_return.pk}"
+        if PointsEntry.objects.filter(
+            shop_id=sale.shop_id, idempotency_key=key
+        ).exists():
+            return
+        returned = 0
+        eligible_total = 0
+        sale_line_model, _return = _sale_models()
+        for line in sale_line_model.objects.filter(sale=sale).select_related("product"):
+            if _line_earns(line, program):
+                eligible_total += line.line_total_idr
+        for ret_line in sale_return.lines.select_related("sale_line__product"):
+            if _line_earns(ret_line.sale_line, program):
+                returned += ret_line.amount_idr
+        if eligible_total <= 0 or returned <= 0:
+            return
+        earlier = PointsEntry.objects.filter(
+            account=account, sale_id=sale.pk, kind=EntryKind.REVERSE
+        ).aggregate(points=Sum("points"), basis=Sum("basis_idr"))
+        already = -(earlier["points"] or 0)
+        cumulative = min(eligible_total, (earlier["basis"] or 0) + returned)
+        # Cumulative shares keep several partial returns from drifting by rounding.
+        target = earned.points * cumulative // eligible_total
+        _take_back(
+            account,
+            target - already,
+            key=key,
+            by=by,
+            sale_id=sale.pk,
+            sale_return_id=sale_return.pk,
+            basis_idr=returned,
+            program=program,
+            reason=_("Return of items from sale %(number)s") % {"number": sale},
+        )
+
+
+def reverse_sale_void(sale, by) -> None:
+    """Give back redeemed points and store credit, and take back earned points."""
+    if sale.customer_id is None:
+        return
+    shop = sale.shop
+    with transaction.atomic():
+        account = ledger.lock_account(shop, sale.customer)
+        program = ledger.current_program(shop)
+        reason = _("Sale %(number)s was voided") % {"number": sale}
+        redeemed = PointsEntry.objects.filter(
+            shop=shop, idempotency_key=f"sale:{sale.pk}:redeem"
+        ).first()
+        if redeemed is not None:
+            back = ledger.post_points(
+                account,
+                kind=EntryKind.REVERSE,
+                points=-redeemed.points,
+                key=f"void:{sale.pk}:redeem",
+                by=by,
+                sale_id=sale.pk,
+                reward=redeemed.reward,
+                program=program,
+                reason=reason,
+                expires_on=ledger.expiry_for(program, timezone.localdate()),
+            )
+            reward = redeemed.reward
+            if back is not None and reward is not None and reward.stock is not None:
+                reward = Reward.objects.select_for_update().get(pk=reward.pk)
+                reward.stock += 1
+                reward.save(update_fields=["stock"])
+        earned = _earn_entry(sale)
+        if earned is not None:
+            already = -(
+                PointsEntry.objects.filter(
+                    account=account, sale_id=sale.pk, sale_return_id__isnull=False
+                ).aggregate(points=Sum("points"))["points"]
+                or 0
+            )
+            _take_back(
+                account,
+                earned.points - already,
+                key=f"void:{sale.pk}:earn",
+                by=by,
+                sale_id=sale.pk,
+                program=earned.program_version,
+                reason=reason,
+            )
+        spent = StoreCreditEntry.objects.filter(
+            shop=shop, idempotency_key=f"sale:{sale.pk}:credit"
+        ).first()
+        if spent is not None:
+            credit = ledger.lock_credit_account(shop, sale.customer)
+            ledger.post_credit(
+                credit,
+                amount_idr=-spent.amount_idr,
+                key=f"void:{sale.pk}:credit",
+                by=by,
+                sale_id=sale.pk,
+                reason=reason,
+            )
+        refresh_tier(shop, sale.customer, reason=reason)
+
+
+# ---- Tiers ----
+
+
+def rolling_spend(shop, customer, today: dt.date | None = None) -> int:
+    """What the customer spent in the last 12 months, net of returns."""
+    today = today or timezone.localdate()
+    sale_model = apps.get_model("sales", "Sale")
+    totals = sale_model.objects.filter(
+        shop=shop,
+        customer=customer,
+        status=COMPLETED,
+        business_on__gt=today - dt.timedelta(days=TIER_WINDOW_DAYS),
+        business_on__lte=today,
+    ).aggregate(total=Sum("total_idr"), returned=Sum("returned_idr"))
+    return max(0, (totals["total"] or 0) - (totals["returned"] or 0))
+
+
+def tier_for_spend(shop, spend_idr: int) -> Tier | None:
+    return (
+        Tier.objects.filter(shop=shop, is_active=True, min_spend_idr__lte=spend_idr)
+        .order_by("-min_spend_idr", "-id")
+        .first()
+    )
+
+
+def next_tier(shop, tier: Tier | None) -> Tier | None:
+    tiers = Tier.objects.filter(shop=shop, is_active=True)
+    if tier is not None:
+        tiers = tiers.filter(min_spend_idr__gt=tier.min_spend_idr)
+    return tiers.order_by("min_spend_idr", "id").first()
+
+
+def refresh_tier(shop, customer, *, reason: str, today=None) -> TierChange | None:
+    """Move the member to the tier their 12-month spend earns, recording why."""
+    with transaction.atomic():
+        account = ledger.lock_account(shop, customer)
+        spend = rolling_spend(shop, customer, today)
+        tier = tier_for_spend(shop, spend)
+        if tier == account.tier:
+            return None
+        change = TierChange.objects.create(
+            shop=shop,
+            account=account,
+            from_tier=account.tier,
+            to_tier=tier,
+            spend_idr=spend,
+            reason=reason[:200],
+        )
+        account.tier = tier
+        account.save(update_fields=["tier"])
+        return change
+
+
+# ---- Sale screen ----
+
+
+def sale_screen_context(shop, customer) -> dict:
+    """What the sale screen shows for a member: points, tier, rewards, credit."""
+    program = ledger.current_program(shop)
+    empty = {
+        "loyalty_enabled": program is not None,
+        "points_balance": 0,
+        "tier": None,
+        "tier_name": "",
+        "rewards": [],
+        "store_credit_idr": 0,
+        "point_value_idr": program.point_value_idr if program else 0,
+        "earn_and_redeem_same_sale": (
+            program.earn_and_redeem_same_sale if program else True
+        ),
+    }
+    if customer is None:
+        return empty
+    account = (
+        PointsAccount.objects.select_related("tier")
+        .filter(shop=shop, customer=customer)
+        .first()
+    )
+    credit = StoreCreditAccount.objects.filter(shop=shop, customer=customer).first()
+    balance = account.balance if account else 0
+    tier = account.tier if account else None
+    return {
+        **empty,
+        "points_balance": balance,
+        "tier": tier,
+        "tier_name": tier.name if tier else "",
+        "rewards": list(affordable_rewards(shop, balance)),
+        "store_credit_idr": credit.balance_idr if credit else 0,
+    }
+
+
+def affordable_rewards(shop, balance: int):
+    return (
+        Reward.objects.filter(shop=shop, is_active=True, points_cost__lte=balance)
+        .exclude(stock=0)
+        .order_by("points_cost", "id")
+    )
+
+
+def normalize_member_code(code: str) -> str:
+    """Uppercase, no separators; O→0 and I/L→1 as people mistype them."""
+    text = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    return text.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+
+
+def find_customer_by_member_code(shop, code: str):
+    """The customer holding an active member card with this code, else None."""
+    normalized = normalize_member_code(code)
+    if not normalized:
+        return None
+    card = (
+        MemberCard.objects.select_related("customer")
+        .filter(shop=shop, code=normalized, revoked_at__isnull=True)
+        .first()
+    )
+    return card.customer if card is not None else None
+
+
+# ---- Store credit ----
+
+
+def add_store_credit(
+    shop, customer, amount_idr: int, *, reason: str, by, idempotency_key: str
+) -> StoreCreditEntry | None:
+    """Put rupiah on the customer's store credit; None if the key was used."""
+    if amount_idr <= 0:
+        raise ValidationError(
+            _("The amount must be more than 0."), code="credit_not_positive"
+        )
+    with transaction.atomic():
+        account = ledger.lock_credit_account(shop, customer)
+        return ledger.post_credit(
+            account,
+            amount_idr=amount_idr,
+            key=f"credit:{idempotency_key}",
+            by=by,
+            reason=reason,
+        )
+
+
+def spend_store_credit(
+    shop, customer, amount_idr: int, *, sale, by
+) -> StoreCreditEntry | None:
+    """Pay part of `sale` with store credit; once per sale, never below zero."""
+    if amount_idr <= 0:
+        raise ValidationError(
+            _("The amount must be more than 0."), code="credit_not_positive"
+        )
+    with transaction.atomic():
+        account = ledger.lock_credit_account(shop, customer)
+        return ledger.post_credit(
+            account,
+            amount_idr=-amount_idr,
+            key=f"sale:{sale.pk}:credit",
+            by=by,
+            sale_id=sale.pk,
+        )
+
+
+def store_credit_balance(shop, customer) -> int:
+    account = StoreCreditAccount.objects.filter(shop=shop, customer=customer).first()
+    return account.balance_idr if account else 0
+
+
+def points_balance(shop, customer) -> int:
+    account = PointsAccount.objects.filter(shop=shop, customer=customer).first()
+    return account.balance if account else 0

@@ -1,0 +1,122 @@
+"""The sale screen's state: everything lives in the form, the server prices it."""
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+
+from setia.customers.models import Customer
+from setia.sales.models import PaymentMethod
+from setia.sales.pricing import LineInput, Quote, quote_cart
+from setia.sales.services import PaymentInput
+
+COUNTER_METHODS = [
+    m for m in PaymentMethod if m != PaymentMethod.STORE_CREDIT
+]
+
+
+def to_int(value, default: int = 0) -> int:
+    """Parse what a clerk types for money or a count: "150.000", "Rp 50rb", "3"."""
+    text = str(value or "").strip().lower().replace("rp", "").replace(" ", "")
+    multiplier = 1
+    for suffix, factor in (("rb", 1000), ("k", 1000), ("jt", 1_000_000)):
+        if text.endswith(suffix):
+            text, multiplier = text[: -len(suffix)], factor
+            break
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not digits:
+        return default
+    return int(digits) * multiplier
+
+
+@dataclass
+class CartState:
+    key: str
+    customer: Customer | None = None
+    lines: list[LineInput] = field(default_factory=list)
+    discount_idr: int = 0
+    pay_method: str = PaymentMethod.CASH
+    pay_amount: str = ""
+    pay_method2: str = PaymentMethod.QRIS
+    pay_amount2: str = ""
+    on_credit: bool = False
+    note: str = ""
+
+    @classmethod
+    def fresh(cls) -> "CartState":
+        return cls(key=uuid.uuid4().hex)
+
+    @classmethod
+    def from_post(cls, shop, data) -> "CartState":
+        state = cls(key=(data.get("key") or uuid.uuid4().hex)[:80])
+        customer_id = to_int(data.get("customer"), 0)
+        if customer_id:
+            state.customer = Customer.objects.filter(shop=shop, pk=customer_id).first()
+        variants = data.getlist("v")
+        quantities = data.getlist("q")
+        discounts = data.getlist("d")
+        for i, raw in enumerate(variants):
+            variant_id = to_int(raw)
+            quantity = to_int(quantities[i] if i < len(quantities) else 1, 1)
+            discount = to_int(discounts[i] if i < len(discounts) else 0)
+            if variant_id and quantity > 0:
+                state.lines.append(LineInput(variant_id, min(quantity, 9999), discount))
+        state.discount_idr = to_int(data.get("discount"))
+        methods = {m.value for m in COUNTER_METHODS}
+        if data.get("pay_method") in methods:
+            state.pay_method = data["pay_method"]
+        if data.get("pay_method2") in methods:
+            state.pay_method2 = data["pay_method2"]
+        state.pay_amount = data.get("pay_amount", "").strip()[:20]
+        state.pay_amount2 = data.get("pay_amount2", "").strip()[:20]
+        state.on_credit = data.get("credit") == "1"
+        state.note = data.get("note", "").strip()[:200]
+        return state
+
+    def apply(self, action: str) -> None:
+        """Change the cart for a button press: add:ID, inc:N, dec:N, del:N, nocustomer."""
+        verb, _sep, arg = action.partition(":")
+        number = to_int(arg, -1)
+        if verb == "add" and number > 0:
+            for line in self.lines:
+                if line.variant_id == number:
+                    line.quantity += 1
+                    return
+            self.lines.append(LineInput(number, 1))
+        elif verb in ("inc", "dec", "del") and 0 <= number < len(self.lines):
+            line = self.lines[number]
+            if verb == "inc":
+                line.quantity += 1
+            elif verb == "dec" and line.quantity > 1:
+                line.quantity -= 1
+            else:
+                del self.lines[number]
+        elif verb == "nocustomer":
+            self.customer = None
+            self.on_credit = False
+
+    def quote(self, shop) -> Quote:
+        """Price the cart; lines of items no longer sold are dropped."""
+        try:
+            return quote_cart(
+                shop, self.customer, self.lines, discount_idr=self.discount_idr
+            )
+        except ValidationError:
+            self.discount_idr = 0
+            for line in self.lines:
+                line.discount_idr = 0
+            return quote_cart(shop, self.customer, self.lines)
+
+    def payments(self, total_idr: int) -> list[PaymentInput]:
+        """The tendered payments; a blank first amount means "exactly the rest"."""
+        second = to_int(self.pay_amount2)
+        if self.pay_amount:
+            first = to_int(self.pay_amount)
+        elif self.on_credit:
+            first = 0
+        else:
+            first = max(0, total_idr - second)
+        payments = [PaymentInput(self.pay_method, first)]
+        if second:
+            payments.append(PaymentInput(self.pay_method2, second))
+        return payments

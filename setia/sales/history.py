@@ -1,0 +1,186 @@
+"""Reading sales history: summaries for the home page, rows for analytics, credit."""
+
+from collections.abc import Iterator
+from datetime import date
+
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Min, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from setia.accounts.models import Shop
+from setia.sales.models import (
+    Payment,
+    Restock,
+    Sale,
+    SaleLine,
+    SaleReturn,
+    SaleReturnLine,
+    SaleStatus,
+)
+
+NET = ExpressionWrapper(F("total_idr") - F("returned_idr"), output_field=IntegerField())
+
+
+def _completed(shop: Shop):
+    return Sale.objects.filter(shop=shop, status=SaleStatus.COMPLETED)
+
+
+def period_summary(shop: Shop, start_on: date, end_on: date, top: int = 5) -> dict:
+    """Sales from `start_on` to `end_on` (inclusive, Jakarta business dates).
+
+    Returns sales (count), revenue_idr (totals net of returns), customers (distinct
+    named customers), repeat_share (share of revenue from customers who had bought
+    before the period or bought at least twice in it; 0..1, None without revenue),
+    items (pieces sold), average_sale_idr, and top_items: up to `top` dicts with
+    product_id, name, quantity, revenue_idr (line totals, most pieces first).
+    """
+    sales = _completed(shop).filter(business_on__gte=start_on, business_on__lte=end_on)
+    totals = sales.aggregate(
+        count=Count("id"),
+        revenue=Sum(NET),
+        customers=Count("customer", distinct=True),
+    )
+    revenue = totals["revenue"] or 0
+    per_customer = (
+        sales.filter(customer__isnull=False)
+        .values("customer")
+        .annotate(n=Count("id"), revenue=Sum(NET))
+    )
+    earlier = set(
+        _completed(shop)
+        .filter(customer__isnull=False, business_on__lt=start_on)
+        .filter(customer__in=sales.values("customer"))
+        .values_list("customer", flat=True)
+        .distinct()
+    )
+    repeat_revenue = sum(
+        row["revenue"] or 0
+        for row in per_customer
+        if row["n"] >= 2 or row["customer"] in earlier
+    )
+    lines = SaleLine.objects.filter(sale__in=sales)
+    top_items = [
+        {
+            "product_id": row["product"],
+            "name": row["product__name"],
+            "quantity": row["quantity"],
+            "revenue_idr": row["revenue"] or 0,
+        }
+        for row in lines.values("product", "product__name")
+        .annotate(quantity=Sum("quantity"), revenue=Sum("line_total_idr"))
+        .order_by("-quantity", "product__name")[:top]
+    ]
+    items = lines.aggregate(n=Sum("quantity"))["n"] or 0
+    returned_items = (
+        SaleReturnLine.objects.filter(sale_line__sale__in=sales).aggregate(
+            n=Sum("quantity")
+        )["n"]
+        or 0
+    )
+    return {
+        "start_on": start_on,
+        "end_on": end_on,
+        "sales": totals["count"],
+        "revenue_idr": revenue,
+        "customers": totals["customers"],
+        "repeat_share": (repeat_revenue / revenue) if revenue else None,
+        "repeat_revenue_idr": repeat_revenue,
+        "items": items - returned_items,
+        "average_sale_idr": (revenue // totals["count"]) if totals["count"] else 0,
+        "top_items": top_items,
+    }
+
+
+def daily_summary(shop: Shop, on_date: date) -> dict:
+    """`period_summary` for one day plus money received by method (incl. credit
+    settlements), refunds paid out, and credit given that day."""
+    summary = period_summary(shop, on_date, on_date)
+    received = {
+        row["method"]: row["amount"]
+        for row in Payment.objects.filter(
+            sale__shop=shop, business_on=on_date, sale__status=SaleStatus.COMPLETED
+        )
+        .values("method")
+        .annotate(amount=Sum("amount_idr"))
+        .order_by("method")
+    }
+    returns = SaleReturn.objects.filter(sale__shop=shop, business_on=on_date)
+    summary.update(
+        received_by_method=received,
+        received_idr=sum(received.values()),
+        returns=returns.count(),
+        refunds_idr=returns.aggregate(n=Sum("refund_idr"))["n"] or 0,
+        credit_given_idr=_completed(shop)
+        .filter(business_on=on_date)
+        .aggregate(n=Sum(F("total_idr") - F("paid_idr")))["n"]
+        or 0,
+        voided=Sale.objects.filter(
+            shop=shop, business_on=on_date, status=SaleStatus.VOIDED
+        ).count(),
+    )
+    return summary
+
+
+def purchase_rows(shop: Shop) -> Iterator[tuple[int, date, int]]:
+    """(customer_id, business_on, total_idr) for every completed sale with a
+    customer, the total net of returns; fully returned sales are left out.
+
+    Ordered by customer, then date; streamed, so it scales to large histories.
+    """
+    qs = (
+        _completed(shop)
+        .filter(customer__isnull=False)
+        .annotate(net=NET)
+        .filter(net__gt=0)
+        .order_by("customer_id", "business_on", "id")
+        .values_list("customer_id", "business_on", "net")
+    )
+    yield from qs.iterator(chunk_size=5000)
+
+
+def customer_outstanding_idr(shop: Shop, customer) -> int:
+    """Unpaid credit (kasbon) of one customer."""
+    return (
+        _completed(shop)
+        .filter(customer=customer, outstanding_idr__gt=0)
+        .aggregate(n=Sum("outstanding_idr"))["n"]
+        or 0
+    )
+
+
+def open_credit_sales(shop: Shop):
+    """Completed sales with unpaid credit, oldest first."""
+    return (
+        _completed(shop)
+        .filter(outstanding_idr__gt=0)
+        .select_related("customer")
+        .order_by("business_on", "id")
+    )
+
+
+def restocks_per_month(shop: Shop, months: int = 12) -> list[dict]:
+    """Restocks per calendar month (newest first): month, count, cost_idr."""
+    return list(
+        Restock.objects.filter(shop=shop)
+        .annotate(month=TruncMonth("received_on"))
+        .values("month")
+        .annotate(count=Count("id"), cost_idr=Sum("total_cost_idr"))
+        .order_by("-month")[:months]
+    )
+
+
+def customer_history(shop: Shop, customer, limit: int = 20) -> dict:
+    """A customer's sales (newest first) and totals, for the profile panel."""
+    sales = Sale.objects.filter(shop=shop, customer=customer)
+    agg = sales.filter(status=SaleStatus.COMPLETED).aggregate(
+        count=Count("id"),
+        spent=Sum(NET),
+        first=Min("business_on"),
+        outstanding=Sum("outstanding_idr", filter=Q(outstanding_idr__gt=0)),
+    )
+    return {
+        "sales": list(sales.order_by("-created_at", "-id")[:limit]),
+        "count": agg["count"],
+        "spent_idr": agg["spent"] or 0,
+        "first_on": agg["first"],
+        "outstanding_idr": agg["outstanding"] or 0,
+    }

@@ -1,0 +1,62 @@
+"""Receipt text for WhatsApp (and the same facts for the 58 mm print page)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from setia.lib.money import format_rupiah
+from setia.lib.phones import wa_link
+from setia.sales.models import Sale
+
+
+def receipt_text(sale: Sale) -> str:
+    """Plain text receipt, short lines that read well in a WhatsApp bubble."""
+    local = timezone.localtime(sale.created_at)
+    out = [
+        f"*{sale.shop.name}*",
+        _("Receipt %(number)s, %(when)s")
+        % {"number": sale.display_number, "when": local.strftime("%d/%m/%Y %H:%M")},
+        "",
+    ]
+    for line in sale.lines.all():
+        price = format_rupiah(line.unit_price_idr)
+        grosir = " (grosir)" if line.is_grosir_price else ""
+        out.append(f"{line.quantity} x {line.description}{grosir}")
+        out.append(f"   @ {price} = {format_rupiah(line.line_total_idr)}")
+        if line.discount_idr:
+            out.append(
+                "   " + _("discount %(amount)s") % {"amount": format_rupiah(line.discount_idr)}
+            )
+    out.append("")
+    if sale.discount_idr or sale.reward_discount_idr:
+        out.append(_("Subtotal: %(amount)s") % {"amount": format_rupiah(sale.subtotal_idr)})
+        if sale.discount_idr:
+            out.append(_("Discount: %(amount)s") % {"amount": format_rupiah(sale.discount_idr)})
+        if sale.reward_discount_idr:
+            out.append(
+                _("Reward: %(amount)s") % {"amount": format_rupiah(sale.reward_discount_idr)}
+            )
+    out.append(_("*Total: %(amount)s*") % {"amount": format_rupiah(sale.total_idr)})
+    for payment in sale.payments.all():
+        out.append(f"{payment.get_method_display()}: {format_rupiah(payment.amount_idr)}")
+    if sale.change_idr:
+        out.append(_("Change: %(amount)s") % {"amount": format_rupiah(sale.change_idr)})
+    if sale.outstanding_idr:
+        out.append(
+            _("Unpaid (kasbon): %(amount)s") % {"amount": format_rupiah(sale.outstanding_idr)}
+        )
+    if sale.returned_idr:
+        out.append(_("Returned: %(amount)s") % {"amount": format_rupiah(sale.returned_idr)})
+    if sale.is_voided:
+        out.append(_("VOIDED"))
+    out += ["", _("Thank you for shopping with us!")]
+    return "\n".join(out)
+
+
+def whatsapp_url(sale: Sale) -> str:
+    """wa.me link to the customer's number, or a number-less share link."""
+    text = receipt_text(sale)
+    if sale.customer is not None and sale.customer.phone:
+        return wa_link(sale.customer.phone, text)
+    from urllib.parse import quote
+
+    return f"https://wa.me/?text={quote(text)}"

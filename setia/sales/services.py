@@ -1,0 +1,694 @@
+"""Sales operations: one transaction per business action.
+
+Other apps call: `record_sale`, `settle_credit`, `record_return`, `void_sale`,
+`record_restock`, `period_summary`, `daily_summary`, `purchase_rows`,
+`customer_outstanding_idr`.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from setia.accounts import audit
+from setia.accounts.models import Membership, Role, Shop, User
+from setia.customers import services as customer_services
+from setia.customers.models import Customer
+from setia.sales.history import (  # noqa: F401 - part of this module's interface
+    customer_outstanding_idr,
+    daily_summary,
+    open_credit_sales,
+    period_summary,
+    purchase_rows,
+    restocks_per_month,
+)
+from setia.sales.models import (
+    MovementKind,
+    Payment,
+    PaymentMethod,
+    Product,
+    RefundMethod,
+    Restock,
+    RestockLine,
+    Sale,
+    SaleCounter,
+    SaleLine,
+    SaleReturn,
+    SaleReturnLine,
+    SaleStatus,
+    StockMovement,
+    Variant,
+)
+from setia.loyalty import services as loyalty
+from setia.sales.pricing import LineInput, load_variants, price_lines
+
+__all__ = [
+    "LineInput",
+    "PaymentInput",
+    "RestockLineInput",
+    "adjust_stock",
+    "create_product",
+    "customer_outstanding_idr",
+    "daily_summary",
+    "open_credit_sales",
+    "period_summary",
+    "purchase_rows",
+    "record_restock",
+    "record_return",
+    "record_sale",
+    "restocks_per_month",
+    "settle_credit",
+    "update_product",
+    "void_sale",
+]
+
+
+@dataclass
+class PaymentInput:
+    method: str
+    amount_idr: int
+
+
+@dataclass
+class RestockLineInput:
+    variant_id: int
+    quantity: int
+    unit_cost_idr: int
+
+
+class OutOfStock(ValidationError):
+    pass
+
+
+# ---- catalogue ----------------------------------------------------------
+
+
+def _split(values) -> list[str]:
+    if isinstance(values, str):
+        values = values.replace(";", ",").split(",")
+    seen: list[str] = []
+    for value in values or ():
+        value = value.strip()
+        if value and value not in seen:
+            seen.append(value)
+    return seen
+
+
+def _check_prices(price_idr: int, grosir_price_idr: int, cost_idr: int) -> None:
+    if min(price_idr, grosir_price_idr, cost_idr) < 0:
+        raise ValidationError(_("Prices cannot be negative."), code="price")
+    if grosir_price_idr and grosir_price_idr > price_idr:
+        raise ValidationError(
+            _("The grosir price should not be above the retail price."),
+            code="grosir",
+        )
+
+
+@transaction.atomic
+def create_product(
+    shop: Shop,
+    by: User | None,
+    *,
+    name: str,
+    price_idr: int,
+    sku: str = "",
+    category: str = "",
+    grosir_price_idr: int = 0,
+    grosir_min_qty: int = 3,
+    cost_idr: int = 0,
+    sizes=(),
+    colours=(),
+    tracks_stock: bool = True,
+    initial_stock: int = 0,
+) -> Product:
+    """Add a product with one variant per size × colour (one blank variant if none)."""
+    _check_prices(price_idr, grosir_price_idr, cost_idr)
+    product = Product.objects.create(
+        shop=shop,
+        name=name.strip(),
+        sku=sku.strip(),
+        category=category.strip(),
+        price_idr=price_idr,
+        grosir_price_idr=grosir_price_idr,
+        grosir_min_qty=max(1, grosir_min_qty),
+        cost_idr=cost_idr,
+        tracks_stock=tracks_stock,
+    )
+    for size in _split(sizes) or [""]:
+        for colour in _split(colours) or [""]:
+            variant = Variant.objects.create(product=product, size=size, colour=colour)
+            if tracks_stock and initial_stock > 0:
+                _move_stock(shop, by, variant, initial_stock, MovementKind.ADJUSTMENT)
+    audit.record(shop, by, "product.created", product)
+    return product
+
+
+@transaction.atomic
+def update_product(
+    shop: Shop, by: User | None, product: Product, *, add_sizes=(), add_colours=(), **fields
+) -> Product:
+    """Change a product's fields; new sizes/colours add variants, none are removed."""
+    assert product.shop_id == shop.pk
+    for name, value in fields.items():
+        setattr(product, name, value)
+    _check_prices(product.price_idr, product.grosir_price_idr, product.cost_idr)
+    product.save()
+    sizes = _split(add_sizes) or sorted({v.size for v in product.variants.all()})
+    colours = _split(add_colours) or sorted({v.colour for v in product.variants.all()})
+    if _split(add_sizes) or _split(add_colours):
+        for size in sizes or [""]:
+            for colour in colours or [""]:
+                Variant.objects.get_or_create(product=product, size=size, colour=colour)
+    audit.record(shop, by, "product.updated", product, fields=list(fields))
+    return product
+
+
+def _move_stock(shop, by, variant, quantity, kind, **links) -> None:
+    Variant.objects.filter(pk=variant.pk).update(stock=F("stock") + quantity)
+    StockMovement.objects.create(
+        shop=shop,
+        variant=variant,
+        kind=kind,
+        quantity=quantity,
+        created_by=by,
+        **links,
+    )
+
+
+@transaction.atomic
+def adjust_stock(shop: Shop, by: User | None, variant: Variant, counted: int) -> int:
+    """Set a variant's stock to what was counted; records the difference."""
+    if counted < 0:
+        raise ValidationError(_("Stock cannot be negative."), code="stock")
+    variant = Variant.objects.select_for_update().get(pk=variant.pk, product__shop=shop)
+    delta = counted - variant.stock
+    if delta:
+        _move_stock(shop, by, variant, delta, MovementKind.ADJUSTMENT)
+    return delta
+
+
+# ---- sales --------------------------------------------------------------
+
+
+def _settle_payments(
+    total_idr: int, payments: list[PaymentInput], *, credit_allowed: bool
+) -> tuple[list[PaymentInput], int, int]:
+    """(payments to record, change to give, outstanding credit)."""
+    valid = {choice.value for choice in PaymentMethod}
+    tendered = []
+    for payment in payments:
+        if payment.method not in valid:
+            raise ValidationError(_("Unknown payment method."), code="method")
+        if payment.amount_idr < 0:
+            raise ValidationError(_("Amounts cannot be negative."), code="amount")
+        if payment.amount_idr:
+            tendered.append(PaymentInput(payment.method, int(payment.amount_idr)))
+    paid = sum(p.amount_idr for p in tendered)
+    if paid < total_idr:
+        if not credit_allowed:
+            raise ValidationError(
+                _("Paid %(paid)s of %(total)s. Collect the rest or record it as credit "
+                  "(kasbon) for a named customer."),
+                code="underpaid",
+                params={"paid": paid, "total": total_idr},
+            )
+        return tendered, 0, total_idr - paid
+    change = paid - total_idr
+    if change:
+        cash = [p for p in tendered if p.method == PaymentMethod.CASH]
+        if sum(p.amount_idr for p in cash) < change:
+            raise ValidationError(
+                _("Only cash can be paid over the total (change is given in cash)."),
+                code="overpaid",
+            )
+        remaining = change
+        for p in reversed(cash):
+            take = min(remaining, p.amount_idr)
+            p.amount_idr -= take
+            remaining -= take
+        tendered = [p for p in tendered if p.amount_idr]
+    return tendered, change, 0
+
+
+def _next_number(shop: Shop) -> int:
+    SaleCounter.objects.get_or_create(shop=shop)
+    SaleCounter.objects.filter(shop=shop).update(last_number=F("last_number") + 1)
+    return SaleCounter.objects.values_list("last_number", flat=True).get(shop=shop)
+
+
+def _lock_counter(shop: Shop) -> None:
+    # Serialises sale numbering per shop; on SQLite IMMEDIATE transactions already
+    # serialise writers, on PostgreSQL this row lock does.
+    SaleCounter.objects.get_or_create(shop=shop)
+    list(SaleCounter.objects.select_for_update().filter(shop=shop))
+
+
+def _take_stock(shop, by, sale, priced_lines) -> list[StockMovement]:
+    """Take the sold pieces off stock; raise OutOfStock if any would go below 0."""
+    needed: dict[int, int] = defaultdict(int)
+    variants = {}
+    for line in priced_lines:
+        if line.variant.product.tracks_stock:
+            needed[line.variant.pk] += line.quantity
+            variants[line.variant.pk] = line.variant
+    movements = []
+    # A fixed order (by id) keeps two concurrent sales from deadlocking.
+    for variant_id in sorted(needed):
+        quantity = needed[variant_id]
+        # Conditional UPDATE: the row lock and the check happen in one statement, so
+        # two clerks cannot both sell the last piece.
+        updated = Variant.objects.filter(pk=variant_id, stock__gte=quantity).update(
+            stock=F("stock") - quantity
+        )
+        if updated != 1:
+            variant = variants[variant_id]
+            left = Variant.objects.values_list("stock", flat=True).get(pk=variant_id)
+            raise OutOfStock(
+                _("Not enough stock of %(item)s: %(left)s left, %(wanted)s wanted."),
+                code="stock",
+                params={"item": variant.label, "left": left, "wanted": quantity},
+            )
+        movements.append(
+            StockMovement(
+                shop=shop,
+                variant_id=variant_id,
+                kind=MovementKind.SALE,
+                quantity=-quantity,
+                sale=sale,
+                created_by=by,
+                created_at=sale.created_at,
+            )
+        )
+    StockMovement.objects.bulk_create(movements)
+    return movements
+
+
+def record_sale(
+    shop: Shop,
+    by: User | None,
+    *,
+    lines: list[LineInput],
+    payments: list[PaymentInput],
+    idempotency_key: str,
+    customer: Customer | None = None,
+    discount_idr: int = 0,
+    on_credit: bool = False,
+    note: str = "",
+    redeem_points: int = 0,
+    reward_id: int | None = None,
+) -> Sale:
+    """Save a sale with its lines, payments, stock movements and loyalty points,
+    all or nothing.
+
+    The same `idempotency_key` twice (a double tap, a retried request) returns the
+    first sale instead of making a second one.
+    """
+    if not idempotency_key:
+        raise ValidationError(_("Missing sale key; reload the page."), code="key")
+    if customer is not None and customer.shop_id != shop.pk:
+        raise ValidationError(_("Unknown customer."), code="customer")
+    if not lines:
+        raise ValidationError(_("Add at least one item."), code="empty")
+    existing = Sale.objects.filter(shop=shop, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return _record_sale(
+                shop,
+                by,
+                lines=lines,
+                payments=payments,
+                idempotency_key=idempotency_key,
+                customer=customer,
+                discount_idr=discount_idr,
+                on_credit=on_credit,
+                note=note,
+                redeem_points=redeem_points,
+                reward_id=reward_id,
+            )
+    except IntegrityError:
+        existing = Sale.objects.filter(
+            shop=shop, idempotency_key=idempotency_key
+        ).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _record_sale(
+    shop,
+    by,
+    *,
+    lines,
+    payments,
+    idempotency_key,
+    customer,
+    discount_idr,
+    on_credit,
+    note,
+    redeem_points,
+    reward_id,
+) -> Sale:
+    _lock_counter(shop)
+    existing = Sale.objects.filter(shop=shop, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    variants = load_variants(shop, [line.variant_id for line in lines])
+    quote = price_lines(variants, lines, customer, discount_idr=discount_idr)
+    redemption = None
+    if redeem_points > 0 or reward_id is not None:
+        redemption = loyalty.quote_redemption(
+            shop,
+            customer,
+            points=redeem_points,
+            reward_id=reward_id,
+            amount_idr=quote.subtotal_idr - quote.discount_idr,
+        )
+        quote = price_lines(
+            variants,
+            lines,
+            customer,
+            discount_idr=discount_idr,
+            reward_discount_idr=redemption.discount_idr,
+        )
+    if customer is None and any(
+        p.method == PaymentMethod.STORE_CREDIT and p.amount_idr for p in payments
+    ):
+        raise ValidationError(
+            _("Choose the customer to pay with store credit."), code="store_credit"
+        )
+    to_record, change, outstanding = _settle_payments(
+        quote.total_idr, payments, credit_allowed=on_credit and customer is not None
+    )
+    now = timezone.now()
+    today = timezone.localdate(now)
+    sale = Sale.objects.create(
+        shop=shop,
+        customer=customer,
+        number=_next_number(shop),
+        business_on=today,
+        created_at=now,
+        created_by=by,
+        subtotal_idr=quote.subtotal_idr,
+        discount_idr=quote.discount_idr,
+        reward_discount_idr=quote.reward_discount_idr,
+        total_idr=quote.total_idr,
+        paid_idr=quote.total_idr - outstanding,
+        outstanding_idr=outstanding,
+        change_idr=change,
+        note=note[:200],
+        idempotency_key=idempotency_key,
+    )
+    SaleLine.objects.bulk_create(
+        [
+            SaleLine(
+                sale=sale,
+                product=line.variant.product,
+                variant=line.variant,
+                description=line.variant.label[:200],
+                quantity=line.quantity,
+                unit_price_idr=line.unit_price_idr,
+                is_grosir_price=line.is_grosir_price,
+                discount_idr=line.discount_idr,
+                line_total_idr=line.line_total_idr,
+                unit_cost_idr=line.variant.product.cost_idr,
+            )
+            for line in quote.lines
+        ]
+    )
+    Payment.objects.bulk_create(
+        [
+            Payment(
+                sale=sale,
+                method=p.method,
+                amount_idr=p.amount_idr,
+                business_on=today,
+                created_at=now,
+                created_by=by,
+            )
+            for p in to_record
+        ]
+    )
+    _take_stock(shop, by, sale, quote.lines)
+    store_credit = sum(
+        p.amount_idr for p in to_record if p.method == PaymentMethod.STORE_CREDIT
+    )
+    if store_credit:
+        loyalty.spend_store_credit(shop, customer, store_credit, sale=sale, by=by)
+    loyalty.record_sale_loyalty(sale, redemption, by)
+    if customer is not None:
+        customer_services.note_purchase(customer, today)
+    audit.record(shop, by, "sale.recorded", sale)
+    return sale
+
+
+def _lock_sale(shop: Shop, sale: Sale) -> Sale:
+    return Sale.objects.select_for_update().get(pk=sale.pk, shop=shop)
+
+
+@transaction.atomic
+def settle_credit(
+    shop: Shop, by: User | None, sale: Sale, *, method: str, amount_idr: int
+) -> Payment:
+    """Record a later payment against a sale's unpaid credit (kasbon)."""
+    sale = _lock_sale(shop, sale)
+    if sale.is_voided:
+        raise ValidationError(_("This sale was voided."), code="voided")
+    if method not in PaymentMethod.values or method == PaymentMethod.STORE_CREDIT:
+        raise ValidationError(_("Unknown payment method."), code="method")
+    if amount_idr <= 0 or amount_idr > sale.outstanding_idr:
+        raise ValidationError(
+            _("Enter an amount between Rp 1 and the unpaid %(left)s."),
+            code="amount",
+            params={"left": sale.outstanding_idr},
+        )
+    payment = Payment.objects.create(
+        sale=sale,
+        method=method,
+        amount_idr=amount_idr,
+        kind=Payment.Kind.SETTLEMENT,
+        business_on=timezone.localdate(),
+        created_by=by,
+    )
+    Sale.objects.filter(pk=sale.pk).update(
+        paid_idr=F("paid_idr") + amount_idr,
+        outstanding_idr=F("outstanding_idr") - amount_idr,
+    )
+    audit.record(shop, by, "sale.credit_settled", sale)
+    return payment
+
+
+def returnable_quantities(sale: Sale) -> dict[int, int]:
+    """Pieces of each line not yet returned, by sale line id."""
+    left = {line.pk: line.quantity for line in sale.lines.all()}
+    for rl in SaleReturnLine.objects.filter(sale_return__sale=sale):
+        left[rl.sale_line_id] -= rl.quantity
+    return left
+
+
+def _share(line: SaleLine, sale: Sale, pieces: int) -> int:
+    """Value of the first `pieces` of a line after the order discounts, rounded."""
+    if sale.subtotal_idr <= 0:
+        return 0
+    numerator = line.line_total_idr * pieces * sale.total_idr
+    denominator = line.quantity * sale.subtotal_idr
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+@transaction.atomic
+def record_return(
+    shop: Shop,
+    by: User | None,
+    sale: Sale,
+    *,
+    quantities: dict[int, int],
+    reason: str,
+    refund_method: str,
+) -> SaleReturn:
+    """Take items back: stock back, unpaid credit reduced first, the rest refunded."""
+    sale = _lock_sale(shop, sale)
+    if sale.is_voided:
+        raise ValidationError(_("This sale was voided."), code="voided")
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for the return."), code="reason")
+    if refund_method not in RefundMethod.values:
+        raise ValidationError(_("Choose how to refund."), code="refund")
+    left = returnable_quantities(sale)
+    lines = {line.pk: line for line in sale.lines.select_related("product", "variant")}
+    wanted = {int(k): int(v) for k, v in quantities.items() if int(v) > 0}
+    if not wanted:
+        raise ValidationError(_("Choose at least one item to return."), code="empty")
+    for line_id, quantity in wanted.items():
+        if line_id not in lines or quantity > left[line_id]:
+            raise ValidationError(
+                _("You cannot return more than was sold."), code="too_many"
+            )
+    amounts = {}
+    for line_id, quantity in wanted.items():
+        line = lines[line_id]
+        before = line.quantity - left[line_id]
+        amounts[line_id] = _share(line, sale, before + quantity) - _share(
+            line, sale, before
+        )
+    refund = sum(amounts.values())
+    credit_part = min(refund, sale.outstanding_idr)
+    money_back = refund - credit_part
+    if money_back == 0 and credit_part:
+        refund_method = RefundMethod.REDUCE_CREDIT
+    elif refund_method == RefundMethod.REDUCE_CREDIT:
+        raise ValidationError(
+            _("The refund is more than the unpaid credit; choose cash or transfer."),
+            code="refund",
+        )
+    if refund_method == RefundMethod.STORE_CREDIT and sale.customer_id is None:
+        raise ValidationError(
+            _("Store credit needs a named customer; refund in cash or transfer."),
+            code="refund",
+        )
+    sale_return = SaleReturn.objects.create(
+        sale=sale,
+        business_on=timezone.localdate(),
+        created_by=by,
+        reason=reason.strip()[:200],
+        refund_method=refund_method,
+        refund_idr=refund,
+    )
+    SaleReturnLine.objects.bulk_create(
+        [
+            SaleReturnLine(
+                sale_return=sale_return,
+                sale_line=lines[line_id],
+                quantity=quantity,
+                amount_idr=amounts[line_id],
+            )
+            for line_id, quantity in wanted.items()
+        ]
+    )
+    for line_id, quantity in sorted(wanted.items()):
+        line = lines[line_id]
+        if line.variant_id and line.product.tracks_stock:
+            _move_stock(
+                shop,
+                by,
+                line.variant,
+                quantity,
+                MovementKind.RETURN,
+                sale=sale,
+                sale_return=sale_return,
+            )
+    Sale.objects.filter(pk=sale.pk).update(
+        returned_idr=F("returned_idr") + refund,
+        outstanding_idr=F("outstanding_idr") - credit_part,
+    )
+    if refund_method == RefundMethod.STORE_CREDIT and money_back:
+        loyalty.add_store_credit(
+            shop,
+            sale.customer,
+            money_back,
+            reason=str(_("Return on sale %(number)s") % {"number": sale}),
+            by=by,
+            idempotency_key=f"return:{sale_return.pk}",
+        )
+    loyalty.reverse_sale_return(sale_return, by)
+    audit.record(shop, by, "sale.returned", sale, detail=sale_return.refund_method)
+    return sale_return
+
+
+@transaction.atomic
+def void_sale(shop: Shop, by: User, sale: Sale, *, reason: str) -> Sale:
+    """Cancel a whole sale (Owner only): stock of pieces not yet returned goes back."""
+    is_owner = Membership.objects.filter(
+        shop=shop, user=by, role=Role.OWNER, is_active=True
+    ).exists()
+    if not is_owner:
+        raise PermissionDenied
+    sale = _lock_sale(shop, sale)
+    if sale.is_voided:
+        return sale
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for the void."), code="reason")
+    left = returnable_quantities(sale)
+    for line in sale.lines.select_related("product", "variant").order_by("variant_id"):
+        if line.variant_id and line.product.tracks_stock and left[line.pk] > 0:
+            _move_stock(
+                shop, by, line.variant, left[line.pk], MovementKind.VOID, sale=sale
+            )
+    sale.status = SaleStatus.VOIDED
+    sale.voided_at = timezone.now()
+    sale.voided_by = by
+    sale.void_reason = reason.strip()[:200]
+    sale.outstanding_idr = 0
+    sale.save(
+        update_fields=["status", "voided_at", "voided_by", "void_reason", "outstanding_idr"]
+    )
+    loyalty.reverse_sale_void(sale, by)
+    audit.record(shop, by, "sale.voided", sale)
+    return sale
+
+
+# ---- restocks -------------------------------------------------------------
+
+
+@transaction.atomic
+def record_restock(
+    shop: Shop,
+    by: User | None,
+    *,
+    supplier: str,
+    received_on: date,
+    lines: list[RestockLineInput],
+    note: str = "",
+) -> Restock:
+    """Goods bought from a supplier: stock up, latest unit cost becomes the HPP."""
+    lines = [line for line in lines if line.quantity > 0]
+    if not lines:
+        raise ValidationError(_("Add at least one item."), code="empty")
+    if not supplier.strip():
+        raise ValidationError(_("Name the supplier."), code="supplier")
+    variants = {
+        v.pk: v
+        for v in Variant.objects.select_related("product").filter(
+            product__shop=shop, pk__in=[line.variant_id for line in lines]
+        )
+    }
+    if any(line.variant_id not in variants for line in lines):
+        raise ValidationError(_("That item is not in the catalogue."), code="item")
+    if any(line.unit_cost_idr < 0 for line in lines):
+        raise ValidationError(_("Prices cannot be negative."), code="price")
+    restock = Restock.objects.create(
+        shop=shop,
+        supplier=supplier.strip()[:120],
+        received_on=received_on,
+        note=note[:200],
+        total_cost_idr=sum(line.quantity * line.unit_cost_idr for line in lines),
+        created_by=by,
+    )
+    RestockLine.objects.bulk_create(
+        [
+            RestockLine(
+                restock=restock,
+                variant_id=line.variant_id,
+                quantity=line.quantity,
+                unit_cost_idr=line.unit_cost_idr,
+            )
+            for line in lines
+        ]
+    )
+    for line in sorted(lines, key=lambda item: item.variant_id):
+        variant = variants[line.variant_id]
+        if variant.product.tracks_stock:
+            _move_stock(
+                shop, by, variant, line.quantity, MovementKind.RESTOCK, restock=restock
+            )
+        if line.unit_cost_idr:
+            Product.objects.filter(pk=variant.product_id).update(
+                cost_idr=line.unit_cost_idr
+            )
+    audit.record(shop, by, "restock.recorded", restock)
+    return restock

@@ -1,0 +1,164 @@
+"""Catalogue, stock counts and restocks."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from setia.accounts.decorators import owner_required, staff_required
+from setia.sales import services
+from setia.sales.cart import to_int
+from setia.sales.forms import ProductForm, RestockForm
+from setia.sales.models import Product, Restock, Variant
+
+
+def _products(shop, query: str):
+    qs = Product.objects.filter(shop=shop).prefetch_related(
+        Prefetch("variants", queryset=Variant.objects.order_by("id"))
+    )
+    for word in query.split()[:4]:
+        qs = qs.filter(
+            Q(name__icontains=word) | Q(sku__iexact=word) | Q(category__icontains=word)
+        )
+    return qs.annotate(stock_total=Sum("variants__stock")).order_by(
+        "-is_active", "category", "name"
+    )
+
+
+@staff_required
+def product_list(request):
+    query = request.GET.get("q", "").strip()
+    return render(
+        request,
+        "sales/products.html",
+        {"products": _products(request.shop, query)[:200], "q": query},
+    )
+
+
+@owner_required
+def product_new(request):
+    form = ProductForm(request.POST or None, initial={"tracks_stock": True})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            product = services.create_product(
+                request.shop,
+                request.user,
+                name=data["name"],
+                sku=data["sku"],
+                category=data["category"],
+                price_idr=data["price_idr"],
+                grosir_price_idr=data["grosir_price_idr"] or 0,
+                grosir_min_qty=data["grosir_min_qty"],
+                cost_idr=data["cost_idr"] or 0,
+                sizes=data["sizes"],
+                colours=data["colours"],
+                tracks_stock=data["tracks_stock"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Product added."))
+            return redirect("sales:product_edit", product.pk)
+    return render(request, "sales/product_form.html", {"form": form})
+
+
+@owner_required
+def product_edit(request, product_id: int):
+    product = get_object_or_404(Product, shop=request.shop, pk=product_id)
+    variants = list(product.variants.order_by("id"))
+    initial = {
+        field: getattr(product, field)
+        for field in (
+            "name",
+            "sku",
+            "category",
+            "price_idr",
+            "grosir_price_idr",
+            "grosir_min_qty",
+            "cost_idr",
+            "tracks_stock",
+            "is_active",
+        )
+    }
+    form = ProductForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        sizes, colours = data.pop("sizes"), data.pop("colours")
+        data["grosir_price_idr"] = data["grosir_price_idr"] or 0
+        data["cost_idr"] = data["cost_idr"] or 0
+        try:
+            services.update_product(
+                request.shop,
+                request.user,
+                product,
+                add_sizes=sizes,
+                add_colours=colours,
+                **data,
+            )
+            for variant in variants:
+                raw = request.POST.get(f"stock_{variant.pk}", "").strip()
+                if raw != "" and to_int(raw, -1) != variant.stock:
+                    services.adjust_stock(
+                        request.shop, request.user, variant, to_int(raw, 0)
+                    )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Product saved."))
+            return redirect("sales:product_edit", product.pk)
+    return render(
+        request,
+        "sales/product_form.html",
+        {"form": form, "product": product, "variants": variants},
+    )
+
+
+@staff_required
+def restock_list(request):
+    return render(
+        request,
+        "sales/restocks.html",
+        {
+            "months": services.restocks_per_month(request.shop),
+            "restocks": Restock.objects.filter(shop=request.shop)
+            .prefetch_related("lines__variant__product")
+            .order_by("-received_on", "-id")[:30],
+        },
+    )
+
+
+@staff_required
+def restock_new(request):
+    query = request.GET.get("q", "").strip()
+    products = _products(request.shop, query).filter(is_active=True)[:30]
+    form = RestockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        lines = []
+        for key, value in request.POST.items():
+            if key.startswith("qty_") and to_int(value) > 0:
+                variant_id = to_int(key[4:])
+                cost = to_int(request.POST.get(f"cost_{variant_id}"))
+                lines.append(
+                    services.RestockLineInput(variant_id, to_int(value), cost)
+                )
+        try:
+            services.record_restock(
+                request.shop,
+                request.user,
+                supplier=form.cleaned_data["supplier"],
+                received_on=form.cleaned_data["received_on"],
+                note=form.cleaned_data["note"],
+                lines=lines,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Restock saved; stock is updated."))
+            return redirect("sales:restocks")
+    return render(
+        request,
+        "sales/restock_form.html",
+        {"form": form, "products": products, "q": query},
+    )
