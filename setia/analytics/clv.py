@@ -12,6 +12,7 @@ import numpy as np
 from setia.analytics.bgnbd import (
     bgnbd_conditional_expected_purchases,
     bgnbd_probability_alive,
+    conditional_expectation_function,
     fit_bgnbd,
 )
 from setia.analytics.fitting import FitResult
@@ -211,8 +212,7 @@ def customer_value(
     if bg_fit is not None and bg_fit.converged:
         params = bg_fit.params
 
-        def cumulative(t: float) -> np.ndarray:
-            return bgnbd_conditional_expected_purchases(params, t, x, tx, T)
+        cumulative = conditional_expectation_function(params, x, tx, T)
 
         p_alive = bgnbd_probability_alive(params, x, tx, T)
         purchase_model = "bgnbd"

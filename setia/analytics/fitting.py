@@ -69,15 +69,21 @@ def compress_rows(
     n = columns[0].shape[0]
     if n == 0:
         return [c[:0] for c in columns], np.zeros(0), np.zeros(0, dtype=np.int64)
-    order = np.lexsort(columns[::-1])
-    new = np.zeros(n, dtype=bool)
-    new[0] = True
+    # Factorise each column (one fast sort each), combine the codes into one
+    # integer key, then factorise the key: cheaper than a lexsort.
+    key = np.zeros(n, dtype=np.int64)
+    size = 1
     for c in columns:
-        cs = c[order]
-        new[1:] |= cs[1:] != cs[:-1]
-    group = np.cumsum(new) - 1
-    inverse = np.empty(n, dtype=np.int64)
-    inverse[order] = group
-    first = order[new]
-    counts = np.bincount(group).astype(np.float64)
-    return [c[first] for c in columns], counts, inverse
+        _, code = np.unique(c, return_inverse=True)
+        code = code.ravel()
+        n_codes = int(code.max()) + 1
+        if size * n_codes >= 2**62:
+            _, key = np.unique(key, return_inverse=True)
+            key = key.ravel().astype(np.int64)
+            size = int(key.max()) + 1
+        key = key * n_codes + code
+        size *= n_codes
+    _, first, inverse, counts = np.unique(
+        key, return_index=True, return_inverse=True, return_counts=True
+    )
+    return [c[first] for c in columns], counts.astype(np.float64), inverse.ravel()

@@ -29,6 +29,8 @@ from setia.analytics.pyramid import (
 )
 from setia.analytics.rfm import SEGMENT_LABELS_ID, SEGMENTS, RFMScores, rfm_scores
 from setia.analytics.scores_csv import (
+    format_categories,
+    format_dates,
     format_fixed,
     format_int,
     format_text,
@@ -207,6 +209,8 @@ def write_scores_csv(
     path: str | PathLike[str],
     analysis: Analysis,
     customer_ids: np.ndarray | None = None,
+    *,
+    chunk_rows: int = 100_000,
 ) -> None:
     """Write one row per customer with the `SCORE_COLUMNS`.
 
@@ -224,29 +228,31 @@ def write_scores_csv(
     """
     s, v, r = analysis.summary, analysis.value, analysis.rfm
     ids = s.customer if customer_ids is None else np.asarray(customer_ids)[s.customer]
-    dates = (s.first_date.astype("S10"), s.last_date.astype("S10"))
-    segment_en = np.asarray([seg.encode() for seg in SEGMENTS], dtype=bytes)
-    segment_id = np.asarray([seg.encode() for seg in SEGMENT_LABELS_ID], dtype=bytes)
-    tiers = np.asarray([t.encode() for t in TIERS], dtype=bytes)
-    columns = [
-        format_text(ids),
-        format_int(s.frequency.astype(np.int64)),
-        format_fixed(s.recency, 4),
-        format_fixed(s.T, 4),
-        format_int(round_idr(s.monetary)),
-        format_text(dates[0]),
-        format_text(dates[1]),
-        format_int(round_idr(s.total_spend)),
-        format_int(s.n_purchases),
-        format_int(r.r),
-        format_int(r.f),
-        format_int(r.m),
-        format_text(segment_en[r.segment]),
-        format_text(segment_id[r.segment]),
-        format_text(tiers[analysis.tier]),
-        format_fixed(v.probability_alive, 6),
-        format_fixed(v.expected_purchases, 6),
-        format_int(round_idr(v.expected_spend)),
-        format_int(round_idr(v.clv)),
-    ]
-    write_csv_columns(path, SCORE_COLUMNS, columns)
+    n = s.n_customers
+    # Format and write in row chunks so memory stays bounded.
+    with open(path, "wb") as fh:
+        fh.write((",".join(SCORE_COLUMNS) + "\n").encode())
+        for lo in range(0, n, chunk_rows):
+            sl = slice(lo, min(lo + chunk_rows, n))
+            columns = [
+                format_text(ids[sl]),
+                format_int(s.frequency[sl].astype(np.int64)),
+                format_fixed(s.recency[sl], 4),
+                format_fixed(s.T[sl], 4),
+                format_int(round_idr(s.monetary[sl])),
+                format_dates(s.first_date[sl]),
+                format_dates(s.last_date[sl]),
+                format_int(round_idr(s.total_spend[sl])),
+                format_int(s.n_purchases[sl]),
+                format_int(r.r[sl]),
+                format_int(r.f[sl]),
+                format_int(r.m[sl]),
+                format_categories(r.segment[sl], SEGMENTS),
+                format_categories(r.segment[sl], SEGMENT_LABELS_ID),
+                format_categories(analysis.tier[sl], TIERS),
+                format_fixed(v.probability_alive[sl], 6),
+                format_fixed(v.expected_purchases[sl], 6),
+                format_int(round_idr(v.expected_spend[sl])),
+                format_int(round_idr(v.clv[sl])),
+            ]
+            write_csv_columns(fh, None, columns)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from setia.analytics.ranking import min_rank
+
 __all__ = ["TIERS", "TIERS_ID", "PyramidSummary", "pyramid_summary", "pyramid_tiers"]
 
 TIERS = ("Platinum", "Gold", "Iron", "Lead")
@@ -52,8 +54,7 @@ def pyramid_tiers(
     n = v.size
     if n == 0:
         return np.zeros(0, dtype=np.int8)
-    desc = np.sort(-v)
-    above = np.searchsorted(desc, -v, side="left")
+    above = min_rank(-v)  # customers with strictly higher value
     bounds = np.round(np.cumsum(s) * n, 9)
     # Compare counts, not fractions, so 25 % of 4 customers is exactly one.
     return np.searchsorted(bounds, above, side="right").astype(np.int8)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from setia.analytics.ranking import min_rank
 from setia.analytics.summary import PurchaseSummary
 
 __all__ = [
@@ -139,9 +140,7 @@ def quintile_scores(values: np.ndarray, higher_is_better: bool = True) -> np.nda
     n = v.size
     if n == 0:
         return np.zeros(0, dtype=np.int8)
-    sorted_v = np.sort(v)
-    rank = np.searchsorted(sorted_v, v, side="left")
-    return (1 + (5 * rank) // n).astype(np.int8)
+    return (1 + (5 * min_rank(v)) // n).astype(np.int8)
 
 
 def segment_codes(r: np.ndarray, f: np.ndarray) -> np.ndarray:

@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from os import PathLike
+from typing import BinaryIO
 
 import numpy as np
 
-__all__ = ["format_fixed", "format_int", "format_text", "write_csv_columns"]
+__all__ = [
+    "format_categories",
+    "format_dates",
+    "format_fixed",
+    "format_int",
+    "format_text",
+    "write_csv_columns",
+]
 
 _POW10 = 10 ** np.arange(19, dtype=np.uint64)
 
@@ -22,32 +30,54 @@ def _digit_count(a: np.ndarray) -> np.ndarray:
     return np.maximum(np.searchsorted(_POW10, a.astype(np.uint64), side="right"), 1)
 
 
+def _lut(zero_padded: bool) -> np.ndarray:
+    """0..9999 as 4-byte words: ``"0042"`` or NUL-padded ``"\\0\\042"``."""
+    text = [f"{i:04d}" if zero_padded else f"{i:>4}" for i in range(10_000)]
+    raw = "".join(text).replace(" ", "\0").encode("ascii")
+    return np.frombuffer(raw, dtype=np.uint32)
+
+
+_LUT_ZERO = _lut(True)
+_LUT_PAD = _lut(False)
+
+
 def format_int(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Integers as a right-aligned, NUL-padded byte matrix and lengths.
 
+    Four digits at a time come from a 10,000-entry table of 4-byte words,
+    which is several times faster than extracting digits one by one.
+
     Examples
     --------
-    >>> m, n = format_int(np.array([0, -45, 123]))
+    >>> m, n = format_int(np.array([0, -45, 123, 123456789]))
     >>> [bytes(r[len(r) - k :]) for r, k in zip(m, n)]
-    [b'0', b'-45', b'123']
+    [b'0', b'-45', b'123', b'123456789']
     """
     v = np.asarray(values, dtype=np.int64)
     neg = v < 0
-    # 32-bit division is much faster than 64-bit; most columns fit.
     a = np.abs(v)
     if a.size and a.max() < 2**32:
         a = a.astype(np.uint32)
     n_dig = _digit_count(a) if a.size else np.zeros(0, dtype=np.int64)
     lengths = n_dig + neg
-    width = int(lengths.max()) if v.size else 1
-    m = np.empty((v.size, width), dtype=np.uint8)
-    for j in range(width):
-        digit = 48 + (a % 10).astype(np.uint8)
-        m[:, width - 1 - j] = np.where(n_dig > j, digit, 0) if j else digit
-        a = a // 10
-    if neg.any():
+    has_neg = bool(neg.any())
+    words = -(-(int(n_dig.max()) if v.size else 1) // 4) + has_neg
+    m32 = np.zeros((v.size, max(words, 1)), dtype=np.uint32)
+    rest = a
+    for w in range(words - has_neg):
+        q, r = np.divmod(rest, 10_000)
+        col = words - 1 - w
+        if w == 0:
+            m32[:, col] = np.where(q > 0, _LUT_ZERO[r], _LUT_PAD[r])
+        else:
+            m32[:, col] = np.where(
+                q > 0, _LUT_ZERO[r], np.where(rest > 0, _LUT_PAD[r], 0)
+            )
+        rest = q
+    m = m32.view(np.uint8)
+    if has_neg:
         rows = np.flatnonzero(neg)
-        m[rows, width - lengths[rows]] = 45
+        m[rows, m.shape[1] - lengths[rows]] = 45
     return m, lengths
 
 
@@ -56,45 +86,46 @@ def format_fixed(values: np.ndarray, decimals: int) -> tuple[np.ndarray, np.ndar
 
     Examples
     --------
-    >>> m, n = format_fixed(np.array([1.5, -0.25, np.nan]), 2)
+    >>> m, n = format_fixed(np.array([1.5, -0.25, np.nan, 12.0]), 2)
     >>> [bytes(r[len(r) - k :]) for r, k in zip(m, n)]
-    [b'1.50', b'-0.25', b'']
+    [b'1.50', b'-0.25', b'', b'12.00']
     """
     v = np.asarray(values, dtype=np.float64)
     nan = ~np.isfinite(v)
     scaled = np.round(np.where(nan, 0.0, v) * 10.0**decimals).astype(np.int64)
     if decimals == 0:
         m, n = format_int(scaled)
+        m[nan] = 0
         return m, np.where(nan, 0, n)
-    neg = scaled < 0
-    a = np.abs(scaled)
-    whole = a // 10**decimals
-    n_int = _digit_count(whole) if a.size else np.zeros(0, dtype=np.int64)
-    lengths = neg + n_int + 1 + decimals
-    width = int(lengths.max()) if v.size else 1
-    if a.size and a.max() < 2**32:
-        a = a.astype(np.uint32)
-    m = np.empty((v.size, width), dtype=np.uint8)
-    col = width - 1
-    for j in range(width):
-        if j == decimals:
-            m[:, col] = 46
-            col -= 1
-            continue
-        if col < 0:
-            break
-        digit = 48 + (a % 10).astype(np.uint8)
-        # Digits past the integer part's length are padding (NUL).
-        m[:, col] = (
-            np.where(n_int + decimals > j - 1, digit, 0) if j > decimals else digit
-        )
-        a = a // 10
-        col -= 1
-    if neg.any():
-        rows = np.flatnonzero(neg)
-        m[rows, width - lengths[rows]] = 45
+    if not 0 < decimals <= 8:
+        raise ValueError("decimals must be between 0 and 8")
+    unit = 10**decimals
+    whole = np.sign(scaled) * (np.abs(scaled) // unit)
+    frac = np.abs(scaled) % unit
+    int_m, int_n = format_int(whole)
+    neg_zero = (scaled < 0) & (whole == 0)  # e.g. -0.25: whole part prints "0"
+    if neg_zero.any():
+        int_m, int_n = _prefix_minus(int_m, int_n, neg_zero)
+    # Fractional digits, zero-padded, from the 4-digit table.
+    frac_words = np.empty((v.size, 2), dtype=np.uint32)
+    scaled_frac = frac * 10 ** (8 - decimals)
+    frac_words[:, 0] = _LUT_ZERO[scaled_frac // 10_000]
+    frac_words[:, 1] = _LUT_ZERO[scaled_frac % 10_000]
+    frac_m = frac_words.view(np.uint8)[:, :decimals]
+    dot = np.full((v.size, 1), 46, dtype=np.uint8)
+    m = np.concatenate([int_m, dot, frac_m], axis=1)
     m[nan] = 0
-    return m, np.where(nan, 0, lengths)
+    return m, np.where(nan, 0, int_n + 1 + decimals)
+
+
+def _prefix_minus(m: np.ndarray, n: np.ndarray, rows: np.ndarray):
+    if (n[rows] >= m.shape[1]).any():
+        m = np.concatenate([np.zeros((m.shape[0], 1), dtype=np.uint8), m], axis=1)
+    idx = np.flatnonzero(rows)
+    n = n.copy()
+    n[idx] += 1
+    m[idx, m.shape[1] - n[idx]] = 45
+    return m, n
 
 
 def format_text(values: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -110,27 +141,70 @@ def format_text(values: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndar
     """
     arr = np.asarray(values)
     if arr.dtype.kind != "S":
+        arr = arr if arr.dtype.kind == "U" else arr.astype(str)
         try:
-            arr = arr.astype(str).astype("S")
+            arr = arr.astype("S")
         except UnicodeEncodeError:
-            arr = np.char.encode(arr.astype(str), "utf-8")
+            arr = np.char.encode(arr, "utf-8")
     width = max(arr.dtype.itemsize, 1)
     m = np.frombuffer(arr.astype(f"S{width}").tobytes(), np.uint8).reshape(-1, width)
-    if ((m == 44) | (m == 34) | (m == 10)).any():
+    if _NEEDS_QUOTES[m].any():
         quoted = [
             b'"' + t.replace(b'"', b'""') + b'"'
             if (b"," in t or b'"' in t or b"\n" in t)
             else t
             for t in arr.tolist()
         ]
-        return format_text(np.array(quoted, dtype=bytes))
-    lengths = (m != 0).sum(axis=1) if width > 1 else (m[:, 0] != 0).astype(np.int64)
-    return m, lengths
+        arr = np.array(quoted, dtype=bytes)
+        width = arr.dtype.itemsize
+        m = np.frombuffer(arr.tobytes(), np.uint8).reshape(-1, width)
+    return m, np.char.str_len(arr).astype(np.int64)
+
+
+def format_categories(
+    codes: np.ndarray, labels: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Text for category codes: format the few labels once, then gather rows.
+
+    Examples
+    --------
+    >>> m, n = format_categories(np.array([1, 0, 1]), ["Gold", "Iron"])
+    >>> [bytes(r[:k]) for r, k in zip(m, n)]
+    [b'Iron', b'Gold', b'Iron']
+    """
+    table, lengths = format_text(np.asarray(list(labels)))
+    codes = np.asarray(codes, dtype=np.intp)
+    return table[codes], lengths[codes]
+
+
+def format_dates(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``datetime64[D]`` as ``YYYY-MM-DD`` via a table over the date range.
+
+    Converting each element with ``astype("S10")`` is slow; a span of a few
+    years has only hundreds of distinct days.
+
+    Examples
+    --------
+    >>> m, n = format_dates(np.array(["2025-08-17"], dtype="datetime64[D]"))
+    >>> bytes(m[0])
+    b'2025-08-17'
+    """
+    days = np.asarray(dates, dtype="datetime64[D]").astype(np.int64)
+    if days.size == 0:
+        return np.zeros((0, 10), dtype=np.uint8), np.zeros(0, dtype=np.int64)
+    lo = int(days.min())
+    table = np.arange(lo, int(days.max()) + 1).astype("datetime64[D]").astype("S10")
+    m = np.frombuffer(table.tobytes(), np.uint8).reshape(-1, 10)[days - lo]
+    return m, np.full(days.size, 10, dtype=np.int64)
+
+
+_NEEDS_QUOTES = np.zeros(256, dtype=bool)
+_NEEDS_QUOTES[[10, 13, 34, 44]] = True
 
 
 def write_csv_columns(
-    path: str | PathLike[str],
-    header: Sequence[str],
+    path: str | PathLike[str] | BinaryIO,
+    header: Sequence[str] | None,
     columns: Sequence[tuple[np.ndarray, np.ndarray]],
     *,
     chunk_rows: int = 200_000,
@@ -139,10 +213,10 @@ def write_csv_columns(
 
     Parameters
     ----------
-    path : path-like
-        Output file.
-    header : sequence of str
-        Column names.
+    path : path-like or binary file
+        Output file (an open binary file is appended to).
+    header : sequence of str, optional
+        Column names (None: no header line).
     columns : sequence of (matrix, lengths)
         One formatted column per header name; padding bytes must be NUL.
     chunk_rows : int
@@ -161,15 +235,31 @@ def write_csv_columns(
         at += m.shape[1] + 1
     record = np.dtype({"names": names, "formats": formats, "offsets": offsets})
     last = len(columns) - 1
+    if hasattr(path, "write"):
+        _write_blocks(path, header, columns, record, last, n, chunk_rows)
+        return
     with open(path, "wb") as fh:
+        _write_blocks(fh, header, columns, record, last, n, chunk_rows)
+
+
+def _write_blocks(
+    fh: BinaryIO,
+    header: Sequence[str] | None,
+    columns: Sequence[tuple[np.ndarray, np.ndarray]],
+    record: np.dtype,
+    last: int,
+    n: int,
+    chunk_rows: int,
+) -> None:
+    if header is not None:
         fh.write((",".join(header) + "\n").encode())
-        for lo in range(0, n, chunk_rows):
-            hi = min(lo + chunk_rows, n)
-            block = np.empty(hi - lo, dtype=record)
-            for j, (m, _) in enumerate(columns):
-                part = np.ascontiguousarray(m[lo:hi])
-                block[f"v{j}"] = part.view(f"V{m.shape[1]}").ravel()
-                block[f"s{j}"] = 10 if j == last else 44
-            # Padding is NUL; deleting it with bytes.translate is one C pass,
-            # several times faster than boolean-mask compression.
-            fh.write(block.tobytes().translate(None, b"\x00"))
+    for lo in range(0, n, chunk_rows):
+        hi = min(lo + chunk_rows, n)
+        block = np.empty(hi - lo, dtype=record)
+        for j, (m, _) in enumerate(columns):
+            part = np.ascontiguousarray(m[lo:hi])
+            block[f"v{j}"] = part.view(f"V{m.shape[1]}").ravel()
+            block[f"s{j}"] = 10 if j == last else 44
+        # Padding is NUL; deleting it with bytes.translate is one C pass,
+        # several times faster than boolean-mask compression.
+        fh.write(block.tobytes().translate(None, b"\x00"))

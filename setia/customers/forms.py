@@ -170,7 +170,9 @@ class InteractionForm(forms.Form):
     text = forms.CharField(
         label=_("What happened"),
         max_length=500,
-        widget=forms.TextInput(attrs={"placeholder": _("e.g. wants a black gamis, size XL")}),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("e.g. wants a black gamis, size XL")}
+        ),
     )
     happened_on = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})

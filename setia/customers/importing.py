@@ -157,6 +157,7 @@ def store_upload(shop: Shop, by: User | None, upload, name: str) -> ImportJob:
         if kind != "vcf":
             with tabular.open_table(path, kind) as table:
                 mapping = tabular.match_headers(table.headers, SYNONYMS)
+                next(table.rows(), None)  # refuses a header without rows
     except tabular.TabularError:
         path.unlink(missing_ok=True)
         raise

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from setia.accounts import audit
 from setia.accounts.models import Shop, User
@@ -185,7 +186,7 @@ def note_purchase(customer: Customer, on_date: dt.date) -> None:
 
 # ---- privacy notice and consent ---------------------------------------------
 
-DEFAULT_NOTICE = (
+DEFAULT_NOTICE = gettext_lazy(
     "%(shop)s keeps your name and WhatsApp number to record your purchases and "
     "loyalty points. With your permission we also send you news and offers, "
     "birthday greetings, and study what our customers buy to serve you better. "
@@ -203,7 +204,7 @@ def current_notice(shop: Shop) -> PrivacyNotice:
     from django.utils import translation
 
     with translation.override(shop.language or "id"):
-        text = _(DEFAULT_NOTICE) % {"shop": shop.name}
+        text = str(DEFAULT_NOTICE) % {"shop": shop.name}
     notice, _created = PrivacyNotice.objects.get_or_create(
         shop=shop, version=1, defaults={"text": text}
     )

@@ -283,12 +283,12 @@ def privacy_notice(request):
     form = NoticeForm(request.POST or None, initial={"text": notice.text})
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["text"].strip() != notice.text:
-            services.publish_notice(request.shop, request.user, form.cleaned_data["text"])
+            services.publish_notice(
+                request.shop, request.user, form.cleaned_data["text"]
+            )
             messages.success(request, _("New version of the notice saved."))
         return redirect("customers:privacy_notice")
-    return render(
-        request, "customers/notice.html", {"form": form, "notice": notice}
-    )
+    return render(request, "customers/notice.html", {"form": form, "notice": notice})
 
 
 # ---- import -----------------------------------------------------------------
@@ -488,4 +488,3 @@ def export(request):
     # The file is unlinked now; the open handle keeps it readable (POSIX).
     path.unlink()
     return FileResponse(handle, as_attachment=True, filename=filename)
-

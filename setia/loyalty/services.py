@@ -8,7 +8,9 @@ so this module imports nothing from `setia.sales`.
 """
 
 import datetime as dt
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -347,24 +349,45 @@ def reverse_sale_return(sale_return, by) -> None:
             shop_id=sale.shop_id, idempotency_key=key
         ).exists():
             return
-        returned = 0
-        eligible_total = 0
-        sale_line_model, _return = _sale_models()
-        for line in sale_line_model.objects.filter(sale=sale).select_related("product"):
-            if _line_earns(line, program):
-                eligible_total += line.line_total_idr
-        for ret_line in sale_return.lines.select_related("sale_line__product"):
-            if _line_earns(ret_line.sale_line, program):
-                returned += ret_line.amount_idr
-        if eligible_total <= 0 or returned <= 0:
+        sale_line_model, return_model = _sale_models()
+        lines = {
+            line.pk: line
+            for line in sale_line_model.objects.filter(sale=sale).select_related(
+                "product"
+            )
+            if _line_earns(line, program)
+        }
+        eligible_total = sum(line.line_total_idr for line in lines.values())
+        if eligible_total <= 0:
             return
-        earlier = PointsEntry.objects.filter(
-            account=account, sale_id=sale.pk, kind=EntryKind.REVERSE
-        ).aggregate(points=Sum("points"), basis=Sum("basis_idr"))
-        already = -(earlier["points"] or 0)
-        cumulative = min(eligible_total, (earlier["basis"] or 0) + returned)
-        # Cumulative shares keep several partial returns from drifting by rounding.
-        target = earned.points * cumulative // eligible_total
+
+        def returned_share(returns) -> Fraction:
+            """Returned part of the earning lines, by their line totals."""
+            share = Fraction(0)
+            for ret in returns:
+                for ret_line in ret.lines.all():
+                    line = lines.get(ret_line.sale_line_id)
+                    if line is not None:
+                        share += Fraction(
+                            line.line_total_idr * ret_line.quantity, line.quantity
+                        )
+            return share
+
+        this_share = returned_share([sale_return])
+        if this_share <= 0:
+            return
+        # The share of every return so far, so several partial returns never drift
+        # by rounding and never take back more than was earned.
+        so_far = return_model.objects.filter(sale=sale, pk__lte=sale_return.pk)
+        cumulative = min(Fraction(eligible_total), returned_share(so_far))
+        target = math.floor(earned.points * cumulative / eligible_total)
+        already = -(
+            PointsEntry.objects.filter(
+                account=account, sale_id=sale.pk, sale_return_id__isnull=False
+            ).aggregate(points=Sum("points"))["points"]
+            or 0
+        )
+        returned = math.floor(this_share)
         _take_back(
             account,
             target - already,

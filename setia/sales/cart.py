@@ -41,6 +41,9 @@ class CartState:
     pay_amount2: str = ""
     on_credit: bool = False
     note: str = ""
+    points: int = 0
+    reward_id: int | None = None
+    problem: str = ""
 
     @classmethod
     def fresh(cls) -> "CartState":
@@ -71,6 +74,12 @@ class CartState:
         state.pay_amount2 = data.get("pay_amount2", "").strip()[:20]
         state.on_credit = data.get("credit") == "1"
         state.note = data.get("note", "").strip()[:200]
+        if state.customer is not None:
+            state.points = to_int(data.get("points"))
+            state.reward_id = to_int(data.get("reward"), 0) or None
+        methods.add(PaymentMethod.STORE_CREDIT.value)
+        if data.get("pay_method2") in methods:
+            state.pay_method2 = data["pay_method2"]
         return state
 
     def apply(self, action: str) -> None:
@@ -94,18 +103,48 @@ class CartState:
         elif verb == "nocustomer":
             self.customer = None
             self.on_credit = False
+            self.points, self.reward_id = 0, None
 
     def quote(self, shop) -> Quote:
-        """Price the cart; lines of items no longer sold are dropped."""
+        """Price the cart, with the points or reward the clerk applied.
+
+        A discount or redemption that is no longer allowed is dropped (and
+        `self.problem` says why) so the screen always shows a right total.
+        """
+        self.problem = ""
         try:
-            return quote_cart(
+            quote = quote_cart(
                 shop, self.customer, self.lines, discount_idr=self.discount_idr
             )
-        except ValidationError:
+        except ValidationError as exc:
+            self.problem = " ".join(exc.messages)
             self.discount_idr = 0
             for line in self.lines:
                 line.discount_idr = 0
-            return quote_cart(shop, self.customer, self.lines)
+            quote = quote_cart(shop, self.customer, self.lines)
+        if self.lines and (self.points or self.reward_id):
+            from setia.loyalty import services as loyalty
+
+            try:
+                redemption = loyalty.quote_redemption(
+                    shop,
+                    self.customer,
+                    points=self.points,
+                    reward_id=self.reward_id,
+                    amount_idr=quote.subtotal_idr - quote.discount_idr,
+                )
+            except ValidationError as exc:
+                self.problem = " ".join(exc.messages)
+                self.points, self.reward_id = 0, None
+            else:
+                quote = quote_cart(
+                    shop,
+                    self.customer,
+                    self.lines,
+                    discount_idr=self.discount_idr,
+                    reward_discount_idr=redemption.discount_idr,
+                )
+        return quote
 
     def payments(self, total_idr: int) -> list[PaymentInput]:
         """The tendered payments; a blank first amount means "exactly the rest"."""

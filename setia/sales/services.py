@@ -235,17 +235,20 @@ def _settle_payments(
     return tendered, change, 0
 
 
+class _AlreadySaved(Exception):
+    def __init__(self, sale: Sale):
+        self.sale = sale
+
+
 def _next_number(shop: Shop) -> int:
-    SaleCounter.objects.get_or_create(shop=shop)
-    SaleCounter.objects.filter(shop=shop).update(last_number=F("last_number") + 1)
-    return SaleCounter.objects.values_list("last_number", flat=True).get(shop=shop)
-
-
-def _lock_counter(shop: Shop) -> None:
-    # Serialises sale numbering per shop; on SQLite IMMEDIATE transactions already
-    # serialise writers, on PostgreSQL this row lock does.
-    SaleCounter.objects.get_or_create(shop=shop)
-    list(SaleCounter.objects.select_for_update().filter(shop=shop))
+    """Take the shop's next sale number. The UPDATE locks the counter row, so it
+    also serialises sales of one shop on PostgreSQL (SQLite's IMMEDIATE
+    transactions already do); a rolled-back sale gives its number back."""
+    counter = SaleCounter.objects.filter(shop=shop)
+    if not counter.update(last_number=F("last_number") + 1):
+        SaleCounter.objects.get_or_create(shop=shop)
+        counter.update(last_number=F("last_number") + 1)
+    return counter.values_list("last_number", flat=True).get()
 
 
 def _take_stock(shop, by, sale, priced_lines) -> list[StockMovement]:
@@ -314,9 +317,6 @@ def record_sale(
         raise ValidationError(_("Unknown customer."), code="customer")
     if not lines:
         raise ValidationError(_("Add at least one item."), code="empty")
-    existing = Sale.objects.filter(shop=shop, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
     try:
         with transaction.atomic():
             return _record_sale(
@@ -332,6 +332,8 @@ def record_sale(
                 redeem_points=redeem_points,
                 reward_id=reward_id,
             )
+    except _AlreadySaved as saved:
+        return saved.sale
     except IntegrityError:
         existing = Sale.objects.filter(
             shop=shop, idempotency_key=idempotency_key
@@ -355,10 +357,11 @@ def _record_sale(
     redeem_points,
     reward_id,
 ) -> Sale:
-    _lock_counter(shop)
+    number = _next_number(shop)
     existing = Sale.objects.filter(shop=shop, idempotency_key=idempotency_key).first()
     if existing is not None:
-        return existing
+        # Roll back the number taken above; the first save of this key wins.
+        raise _AlreadySaved(existing)
     variants = load_variants(shop, [line.variant_id for line in lines])
     quote = price_lines(variants, lines, customer, discount_idr=discount_idr)
     redemption = None
@@ -391,7 +394,7 @@ def _record_sale(
     sale = Sale.objects.create(
         shop=shop,
         customer=customer,
-        number=_next_number(shop),
+        number=number,
         business_on=today,
         created_at=now,
         created_by=by,

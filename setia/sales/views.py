@@ -15,6 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from setia.accounts.decorators import owner_required, staff_required
 from setia.customers import services as customer_services
 from setia.customers.models import Customer
+from setia.loyalty import services as loyalty_services
 from setia.sales import services
 from setia.sales.cart import COUNTER_METHODS, CartState, to_int
 from setia.sales.history import customer_history
@@ -29,25 +30,14 @@ from setia.sales.receipts import receipt_text, whatsapp_url
 from setia.sales.services import returnable_quantities
 
 
-def _loyalty():
-    """The loyalty services module if it offers member-code lookup, else None."""
-    try:
-        from setia.loyalty import services as loyalty
-    except ImportError:
-        return None
-    return loyalty if hasattr(loyalty, "find_customer_by_member_code") else None
-
-
 def find_customer_by_code(shop, code: str) -> Customer | None:
     """A member card code (QR or typed), else an exact WhatsApp number."""
     code = code.strip()
     if not code:
         return None
-    loyalty = _loyalty()
-    if loyalty is not None:
-        found = loyalty.find_customer_by_member_code(shop, code)
-        if found is not None:
-            return found
+    found = loyalty_services.find_customer_by_member_code(shop, code)
+    if found is not None:
+        return found
     from setia.lib.phones import normalize_phone
 
     try:
@@ -87,12 +77,17 @@ def cash_notes(total_idr: int) -> list[int]:
 
 def _sale_context(request, state: CartState, error: str = "", **extra) -> dict:
     quote = state.quote(request.shop)
+    error = error or state.problem
     loyalty_context = {}
-    loyalty = _loyalty()
-    if state.customer is not None and loyalty is not None:
-        if hasattr(loyalty, "sale_screen_context"):
-            loyalty_context = loyalty.sale_screen_context(request.shop, state.customer)
+    methods2 = COUNTER_METHODS
+    if state.customer is not None:
+        loyalty_context = loyalty_services.sale_screen_context(
+            request.shop, state.customer
+        )
+        if loyalty_context.get("store_credit_idr"):
+            methods2 = [*COUNTER_METHODS, PaymentMethod.STORE_CREDIT]
     return {
+        "methods2": methods2,
         "state": state,
         "quote": quote,
         "rows": list(zip(state.lines, quote.lines, strict=False)),
@@ -174,6 +169,8 @@ def _save_sale(request, state: CartState):
             discount_idr=state.discount_idr,
             on_credit=state.on_credit,
             note=state.note,
+            redeem_points=state.points,
+            reward_id=state.reward_id,
         )
     except ValidationError as exc:
         return _render_sale(request, state, error=" ".join(exc.messages), status=422)

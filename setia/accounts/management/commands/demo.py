@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from setia.accounts import services
+from setia.accounts.purge import purge_shop
 from setia.accounts.models import Role, Shop, User
 
 DEMO_SLUG = "demo"
@@ -42,7 +43,8 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         today = timezone.localdate()
         with transaction.atomic():
-            Shop.objects.filter(slug=DEMO_SLUG).delete()
+            for old in Shop.objects.filter(slug=DEMO_SLUG):
+                purge_shop(old)
             owner = _user(DEMO_OWNER, "Wanty")
             staff = _user(DEMO_STAFF, "Rina")
             shop = services.create_shop(

@@ -1,0 +1,259 @@
+"""Load test: 20 clerks recording three-line sales at once against `setia serve`.
+
+Each clerk is a thread with its own login session. One sale = GET the sale
+screen (which hands out the idempotency key) + POST "save" with three lines, a
+customer and a cash payment, exactly as the browser does. The latency that
+counts is the POST that records the sale (one transaction: sale, lines,
+payment, stock movements, loyalty, audit). Bounded: `--sales` per clerk and
+`--seconds` overall; loopback only.
+
+Usage::
+
+    .venv/bin/python bench/sales/sale_load.py                       # SQLite
+    .venv/bin/python bench/sales/sale_load.py \\
+        --database-url postgres://postgres@127.0.0.1:5432/bench_sales    # PostgreSQL
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+PASSWORD = "bench-sales-123"  # noqa: S105 - a throwaway local benchmark login
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def setup(env: dict, clerks: int) -> None:
+    """Fresh database with one shop, `clerks` staff, products and customers."""
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    script = f"""
+from setia.accounts.models import Membership, Role, Shop, User
+from setia.accounts import services as acc
+from setia.customers.models import Customer
+from setia.sales import services
+Shop.objects.filter(slug="bench-sales").delete()
+owner, _ = User.objects.get_or_create(username="bench-owner")
+owner.set_password({PASSWORD!r}); owner.save()
+shop = acc.create_shop("Bench Butik", owner, slug="bench-sales")
+for i in range({clerks}):
+    user, _ = User.objects.get_or_create(username=f"bench-clerk-{{i}}")
+    user.set_password({PASSWORD!r}); user.save()
+    Membership.objects.get_or_create(user=user, shop=shop, defaults={{"role": Role.STAFF}})
+for i in range(40):
+    services.create_product(shop, owner, name=f"Gamis Bench {{i}}", price_idr=150_000,
+        grosir_price_idr=130_000, grosir_min_qty=3, sizes="M,L,XL",
+        initial_stock=100_000)
+Customer.objects.bulk_create([Customer(shop=shop, name=f"Pelanggan {{i}}",
+    phone=f"+62812{{10_000_000 + i}}") for i in range(500)])
+print("ready")
+"""
+    subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, check=True
+    )
+
+
+def variant_and_customer_ids(env: dict) -> tuple[list[int], list[int]]:
+    script = """
+from setia.sales.models import Variant
+from setia.customers.models import Customer
+print(",".join(str(v) for v in Variant.objects.filter(product__shop__slug="bench-sales").values_list("id", flat=True)))
+print(",".join(str(c) for c in Customer.objects.filter(shop__slug="bench-sales").values_list("id", flat=True)))
+"""
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip().splitlines()
+    return [int(x) for x in out[-2].split(",")], [int(x) for x in out[-1].split(",")]
+
+
+class Clerk:
+    def __init__(self, base: str, username: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
+        )
+        self.username = username
+
+    def csrf(self) -> str:
+        for cookie in self.jar:
+            if cookie.name == "csrftoken":
+                return cookie.value
+        return ""
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.base + path, timeout=30) as response:
+            return response.read().decode()
+
+    def post(self, path: str, data: list[tuple[str, str]]) -> int:
+        body = urllib.parse.urlencode(data).encode()
+        request = urllib.request.Request(
+            self.base + path,
+            data=body,
+            headers={"X-CSRFToken": self.csrf(), "Referer": self.base + path},
+        )
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                response.read()
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    def login(self) -> None:
+        self.get("/accounts/login/")
+        status = self.post(
+            "/accounts/login/",
+            [("username", self.username), ("password", PASSWORD)],
+        )
+        assert status == 302, f"login failed: {status}"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+    def http_error_302(self, req, fp, code, msg, headers):
+        return fp
+
+
+KEY = re.compile(r'name="key" value="([0-9a-f]+)"')
+
+
+def run_clerk(clerk, variants, customers, n_sales, deadline, seed, out, errors):
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(n_sales):
+        if time.monotonic() > deadline:
+            break
+        t0 = time.perf_counter()
+        page = clerk.get("/sales/new/")
+        t1 = time.perf_counter()
+        key = KEY.search(page).group(1)
+        data = [("key", key), ("action", "save"), ("pay_method", "cash")]
+        data.append(("customer", str(rng.choice(customers))))
+        for variant in rng.sample(variants, 3):
+            data += [("v", str(variant)), ("q", str(rng.randint(1, 2))), ("d", "")]
+        status = clerk.post("/sales/new/", data)
+        t2 = time.perf_counter()
+        if status != 302:
+            errors.append(status)
+        out.append((t1 - t0, t2 - t1))
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--clerks", type=int, default=20)
+    parser.add_argument("--sales", type=int, default=25, help="sales per clerk")
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    args = parser.parse_args()
+
+    data_dir = Path("/tmp/setia-bench-sales")
+    shutil.rmtree(data_dir, ignore_errors=True)
+    env = {
+        **os.environ,
+        "SETIA_DATA_DIR": str(data_dir),
+        "SETIA_HTTPS": "0",
+        "SETIA_DEBUG": "0",
+        "SETIA_LOG_LEVEL": "WARNING",
+        "SETIA_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
+    else:
+        env.pop("DATABASE_URL", None)
+    setup(env, args.clerks)
+    variants, customers = variant_and_customer_ids(env)
+    port = free_port()
+    server = subprocess.Popen(
+        [PYTHON, "manage.py", "serve", "--port", str(port),
+         "--threads", str(args.threads)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1).read()  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.1)
+        clerks = [Clerk(base, f"bench-clerk-{i}") for i in range(args.clerks)]
+        for clerk in clerks:
+            clerk.login()
+        # Warm-up: one sale per clerk, not measured.
+        warm: list = []
+        for i, clerk in enumerate(clerks):
+            run_clerk(clerk, variants, customers, 1, time.monotonic() + 30, i, warm, [])
+        timings: list = []
+        errors: list = []
+        deadline = time.monotonic() + args.seconds
+        started = time.perf_counter()
+        threads = [
+            threading.Thread(
+                target=run_clerk,
+                args=(c, variants, customers, args.sales, deadline, 100 + i,
+                      timings, errors),
+            )
+            for i, c in enumerate(clerks)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(10)
+    saves = [t[1] * 1000 for t in timings]
+    screens = [t[0] * 1000 for t in timings]
+    db = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"{db}: {len(saves)} sales by {args.clerks} clerks in {wall:.1f} s "
+          f"({len(saves) / wall:.1f} sales/s), waitress threads {args.threads}, "
+          f"errors {len(errors)}")
+    print(f"  save sale (POST): p50 {statistics.median(saves):.0f} ms, "
+          f"p95 {pct(saves, 95):.0f} ms, p99 {pct(saves, 99):.0f} ms, "
+          f"max {max(saves):.0f} ms")
+    print(f"  open sale screen (GET): p50 {statistics.median(screens):.0f} ms, "
+          f"p95 {pct(screens, 95):.0f} ms")
+    if errors:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

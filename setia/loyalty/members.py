@@ -1,0 +1,224 @@
+"""Member cards with a QR code, the customer's own-page link, birthday bonuses."""
+
+import datetime as dt
+import io
+import secrets
+from xml.sax.saxutils import escape
+
+import segno
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from setia.accounts import audit
+from setia.loyalty import ledger
+from setia.loyalty.models import (
+    EntryKind,
+    MemberCard,
+    OwnPageLink,
+    PointsAccount,
+    PointsEntry,
+)
+
+# Crockford's base32 without I, L, O, U: easy to read aloud and to type.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 12  # 60 random bits
+LINK_SALT = "setia.loyalty.own-page"
+
+
+def new_member_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def active_card(shop, customer) -> MemberCard | None:
+    return MemberCard.objects.filter(
+        shop=shop, customer=customer, revoked_at__isnull=True
+    ).first()
+
+
+@transaction.atomic
+def issue_member_card(shop, customer, *, by) -> MemberCard:
+    """Give the customer a card with a fresh code, revoking any older one."""
+    now = timezone.now()
+    MemberCard.objects.filter(
+        shop=shop, customer=customer, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    card = MemberCard.objects.create(
+        shop=shop, customer=customer, code=new_member_code()
+    )
+    ledger.get_account(shop, customer)
+    audit.record(shop, by, "loyalty.card_issued", card)
+    return card
+
+
+def ensure_member_card(shop, customer, *, by) -> MemberCard:
+    return active_card(shop, customer) or issue_member_card(shop, customer, by=by)
+
+
+@transaction.atomic
+def revoke_member_card(shop, customer, *, by) -> int:
+    count = MemberCard.objects.filter(
+        shop=shop, customer=customer, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    audit.record(shop, by, "loyalty.card_revoked", customer, detail=f"{count}")
+    return count
+
+
+def member_qr(card: MemberCard) -> segno.QRCode:
+    return segno.make_qr(card.code, error="m")
+
+
+def card_png(card: MemberCard, scale: int = 10) -> bytes:
+    out = io.BytesIO()
+    member_qr(card).save(out, kind="png", scale=scale, border=2)
+    return out.getvalue()
+
+
+def card_qr_svg(card: MemberCard) -> str:
+    out = io.BytesIO()
+    member_qr(card).save(
+        out, kind="svg", scale=6, border=2, xmldecl=False, svgns=True, nl=False
+    )
+    return out.getvalue().decode()
+
+
+def card_svg(card: MemberCard, shop_name: str, tier_name: str) -> str:
+    """A shareable card image (SVG): shop, member, tier, code and the QR."""
+    qr = member_qr(card)
+    size = qr.symbol_size(scale=5, border=2)[0]
+    qr_out = io.BytesIO()
+    qr.save(qr_out, kind="svg", scale=5, border=2, xmldecl=False, nl=False)
+    qr_svg = qr_out.getvalue().decode()
+    width, height = 600, max(360, size + 120)
+    texts = [
+        (40, 70, 30, "bold", shop_name),
+        (40, 130, 26, "normal", card.customer.name),
+        (40, 175, 22, "normal", tier_name),
+        (40, 250, 22, "bold", card.display_code),
+    ]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"'
+        f' viewBox="0 0 {width} {height}">',
+        f'<rect width="{width}" height="{height}" rx="24" fill="#0f766e"/>',
+    ]
+    for x, y, font_size, weight, text in texts:
+        parts.append(
+            f'<text x="{x}" y="{y}" font-family="sans-serif" font-size="{font_size}"'
+            f' font-weight="{weight}" fill="#ffffff">{escape(text or "")}</text>'
+        )
+    parts.append(
+        f'<g transform="translate({width - size - 30},{(height - size) // 2})">'
+        f'<rect width="{size}" height="{size}" fill="#ffffff"/>{qr_svg}</g></svg>'
+    )
+    return "".join(parts)
+
+
+# ---- The customer's own page ----
+
+
+def own_page_token(link: OwnPageLink) -> str:
+    return signing.Signer(salt=LINK_SALT).sign(link.secret)
+
+
+@transaction.atomic
+def issue_own_page_link(shop, customer, *, by) -> OwnPageLink:
+    """A new secret link for the customer's own page; older links stop working."""
+    OwnPageLink.objects.filter(
+        shop=shop, customer=customer, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    link = OwnPageLink.objects.create(
+        shop=shop, customer=customer, secret=secrets.token_urlsafe(24)
+    )
+    audit.record(shop, by, "loyalty.own_link_issued", link)
+    return link
+
+
+@transaction.atomic
+def revoke_own_page_link(shop, customer, *, by) -> int:
+    count = OwnPageLink.objects.filter(
+        shop=shop, customer=customer, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    audit.record(shop, by, "loyalty.own_link_revoked", customer, detail=f"{count}")
+    return count
+
+
+def active_own_link(shop, customer) -> OwnPageLink | None:
+    return OwnPageLink.objects.filter(
+        shop=shop, customer=customer, revoked_at__isnull=True
+    ).first()
+
+
+def link_from_token(token: str) -> OwnPageLink | None:
+    """The live link a token names; a bad signature never reaches the database."""
+    try:
+        secret = signing.Signer(salt=LINK_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return (
+        OwnPageLink.objects.select_related("customer", "shop")
+        .filter(secret=secret, revoked_at__isnull=True)
+        .first()
+    )
+
+
+# ---- Birthday bonus ----
+
+
+def award_birthday_bonuses(shop, today: dt.date | None = None) -> int:
+    """Give this month's birthday members their bonus, once a year each."""
+    today = today or timezone.localdate()
+    program = ledger.current_program(shop)
+    if program is None or not program.is_active or not program.birthday_bonus_points:
+        return 0
+    from setia.customers.models import Customer
+
+    given = 0
+    for customer in Customer.objects.filter(shop=shop, birth_month=today.month):
+        with transaction.atomic():
+            account = ledger.lock_account(shop, customer)
+            entry = ledger.post_points(
+                account,
+                kind=EntryKind.BONUS,
+                points=program.birthday_bonus_points,
+                key=f"birthday:{customer.pk}:{today.year}",
+                program=program,
+                reason=_("Birthday bonus %(year)s") % {"year": today.year},
+                expires_on=ledger.expiry_for(program, today),
+            )
+            given += entry is not None
+    return given
+
+
+def members_with_points_expiring(shop, within_days: int = 30, today=None):
+    """[(account, points, first date)] for lots expiring in the next days."""
+    today = today or timezone.localdate()
+    horizon = today + dt.timedelta(days=within_days)
+    account_ids = (
+        PointsEntry.objects.filter(
+            shop=shop,
+            points__gt=0,
+            expires_on__gt=today,
+            expires_on__lte=horizon,
+        )
+        .values_list("account_id", flat=True)
+        .distinct()
+    )
+    rows = []
+    for account in PointsAccount.objects.filter(
+        pk__in=list(account_ids), balance__gt=0, customer__isnull=False
+    ).select_related("customer"):
+        soon = [
+            lot
+            for lot in ledger.open_lots(account)
+            if lot.expires_on is not None and today < lot.expires_on <= horizon
+        ]
+        if soon:
+            rows.append(
+                (
+                    account,
+                    sum(lot.remaining for lot in soon),
+                    min(lot.expires_on for lot in soon),
+                )
+            )
+    return sorted(rows, key=lambda row: row[2])

@@ -1,0 +1,71 @@
+"""Numbers for the loyalty report: the points liability and what members buy."""
+
+import datetime as dt
+
+from django.apps import apps
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from setia.loyalty import ledger
+from setia.loyalty.models import EntryKind, PointsAccount, PointsEntry
+
+
+def loyalty_report(shop, days: int = 30, today: dt.date | None = None) -> dict:
+    """Points issued, redeemed, expired and outstanding; tiers; member sales."""
+    today = today or timezone.localdate()
+    start = today - dt.timedelta(days=days - 1)
+    program = ledger.current_program(shop)
+    point_value = program.point_value_idr if program else 0
+    entries = PointsEntry.objects.filter(shop=shop, created_at__date__gte=start)
+    sums = entries.aggregate(
+        issued=Sum(
+            "points",
+            filter=Q(points__gt=0)
+            & Q(kind__in=[EntryKind.EARN, EntryKind.BONUS, EntryKind.ADJUST]),
+        ),
+        redeemed=Sum("points", filter=Q(kind=EntryKind.REDEEM)),
+        expired=Sum("points", filter=Q(kind=EntryKind.EXPIRE)),
+        reversed=Sum("points", filter=Q(kind=EntryKind.REVERSE)),
+        discount=Sum("discount_idr", filter=Q(kind=EntryKind.REDEEM)),
+    )
+    issued = sums["issued"] or 0
+    redeemed = -(sums["redeemed"] or 0)
+    expired = -(sums["expired"] or 0)
+    accounts = PointsAccount.objects.filter(shop=shop, customer__isnull=False)
+    outstanding = accounts.aggregate(total=Sum("balance"))["total"] or 0
+    by_tier = list(
+        accounts.values("tier__name", "tier__min_spend_idr")
+        .annotate(members=Count("id"))
+        .order_by("tier__min_spend_idr")
+    )
+    sale_model = apps.get_model("sales", "Sale")
+    sales = sale_model.objects.filter(
+        shop=shop, status="completed", business_on__gte=start, business_on__lte=today
+    )
+    member_ids = accounts.values("customer_id")
+    member_sales = sales.filter(customer_id__in=member_ids).aggregate(
+        total=Sum("total_idr"), count=Count("id")
+    )
+    other_sales = sales.exclude(customer_id__in=member_ids).aggregate(
+        total=Sum("total_idr"), count=Count("id")
+    )
+    return {
+        "days": days,
+        "start": start,
+        "end": today,
+        "point_value_idr": point_value,
+        "issued": issued,
+        "redeemed": redeemed,
+        "expired": expired,
+        "reversed": -(sums["reversed"] or 0),
+        "redeemed_discount_idr": sums["discount"] or 0,
+        "outstanding": outstanding,
+        "liability_idr": outstanding * point_value,
+        "redemption_rate": redeemed / issued if issued else None,
+        "members": accounts.count(),
+        "by_tier": by_tier,
+        "member_sales_idr": member_sales["total"] or 0,
+        "member_sales_count": member_sales["count"],
+        "other_sales_idr": other_sales["total"] or 0,
+        "other_sales_count": other_sales["count"],
+    }
