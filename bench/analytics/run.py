@@ -117,14 +117,14 @@ def simulate_purchases(
 
 def write_purchases(path: Path, cust: np.ndarray, day: np.ndarray, amt: np.ndarray):
     width = max(6, len(str(int(cust.max()))))
-    digits, lengths = format_int(cust)
-    ids = np.full((cust.size, width + 1), ord("0"), dtype=np.uint8)
-    ids[:, 0] = ord("C")
-    # Right-align the digits after the zero padding.
-    for k in range(digits.shape[1]):
-        col = 1 + width - lengths + k
-        ok = k < lengths
-        ids[np.flatnonzero(ok), col[ok]] = digits[ok, k]
+    digits, _ = format_int(cust)  # right-aligned, NUL-padded
+    digits[digits == 0] = ord("0")
+    if digits.shape[1] < width:
+        pad = np.full((cust.size, width - digits.shape[1]), ord("0"), dtype=np.uint8)
+        digits = np.concatenate([pad, digits], axis=1)
+    ids = np.concatenate(
+        [np.full((cust.size, 1), ord("C"), dtype=np.uint8), digits[:, -width:]], axis=1
+    )
     dates = (START + day).astype("S10")
     write_csv_columns(
         path,

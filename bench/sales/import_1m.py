@@ -9,7 +9,7 @@ nothing.
 
 Usage::
 
-    .venv/bin/python bench/sales/import_1m.py                     # 1,000,000 lines, SQLite
+    .venv/bin/python bench/sales/import_1m.py          # 1,000,000 lines, SQLite
     .venv/bin/python bench/sales/import_1m.py --lines 100000
     .venv/bin/python bench/sales/import_1m.py \\
         --database-url postgres://postgres@127.0.0.1:5432/bench_import
@@ -56,8 +56,15 @@ def write_csv(path: Path, lines: int, customers: int, seed: int = 1) -> int:
                 qty = rng.choice([1, 1, 1, 2, 3])
                 price = rng.randrange(60, 251, 5) * 1000
                 out.writerow(
-                    [on.strftime("%d/%m/%Y"), f"N{receipts:07d}", phone, name,
-                     rng.choice(PRODUCTS), qty, price * qty]
+                    [
+                        on.strftime("%d/%m/%Y"),
+                        f"N{receipts:07d}",
+                        phone,
+                        name,
+                        rng.choice(PRODUCTS),
+                        qty,
+                        price * qty,
+                    ]
                 )
                 written += 1
     return receipts
@@ -66,8 +73,18 @@ def write_csv(path: Path, lines: int, customers: int, seed: int = 1) -> int:
 def run_import(env: dict, path: Path) -> tuple[float, float, str]:
     started = time.monotonic()
     result = subprocess.run(
-        ["/usr/bin/time", "-v", PYTHON, "manage.py", "sales", "import", str(path),
-         "--shop", "bench-import", "--commit"],
+        [
+            "/usr/bin/time",
+            "-v",
+            PYTHON,
+            "manage.py",
+            "sales",
+            "import",
+            str(path),
+            "--shop",
+            "bench-import",
+            "--commit",
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -104,23 +121,37 @@ def main() -> None:
     t0 = time.monotonic()
     receipts = write_csv(path, args.lines, args.customers)
     size_mb = path.stat().st_size / 1e6
-    print(f"file: {args.lines:,} lines, {receipts:,} receipts, {size_mb:.0f} MB "
-          f"(written in {time.monotonic() - t0:.0f} s)")
-    subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
-                   check=True)
+    print(
+        f"file: {args.lines:,} lines, {receipts:,} receipts, {size_mb:.0f} MB "
+        f"(written in {time.monotonic() - t0:.0f} s)"
+    )
     subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c",
-         "from setia.accounts.models import Shop, User\n"
-         "from setia.accounts import services\n"
-         "Shop.objects.filter(slug='bench-import').delete()\n"
-         "u, _ = User.objects.get_or_create(username='bench-import-owner')\n"
-         "shop = services.create_shop('Bench Import', u, slug='bench-import')\n"
-         + ("" if args.new_customers else
-            "from setia.customers.models import Customer\n"
-            f"Customer.objects.bulk_create([Customer(shop=shop, name=f'Pelanggan {{i}}',"
-            f" phone=f'+62812{{10_000_000 + i}}') for i in range({args.customers})],"
-            " batch_size=2000)\n")],
-        cwd=ROOT, env=env, check=True, capture_output=True,
+        [PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    subprocess.run(
+        [
+            PYTHON,
+            "manage.py",
+            "shell",
+            "-c",
+            "from setia.accounts.models import Shop, User\n"
+            "from setia.accounts import services\n"
+            "Shop.objects.filter(slug='bench-import').delete()\n"
+            "u, _ = User.objects.get_or_create(username='bench-import-owner')\n"
+            "shop = services.create_shop('Bench Import', u, slug='bench-import')\n"
+            + (
+                ""
+                if args.new_customers
+                else "from setia.customers.models import Customer as C\n"
+                "C.objects.bulk_create([C(shop=shop, name=f'Pelanggan {i}',"
+                " phone=f'+62812{10_000_000 + i}')"
+                f" for i in range({args.customers})], batch_size=2000)\n"
+            ),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     db = "PostgreSQL" if args.database_url else "SQLite"
     seconds, rss, out = run_import(env, path)

@@ -59,7 +59,8 @@ shop = acc.create_shop("Bench Butik", owner, slug="bench-sales")
 for i in range({clerks}):
     user, _ = User.objects.get_or_create(username=f"bench-clerk-{{i}}")
     user.set_password({PASSWORD!r}); user.save()
-    Membership.objects.get_or_create(user=user, shop=shop, defaults={{"role": Role.STAFF}})
+    Membership.objects.get_or_create(
+        user=user, shop=shop, defaults={{"role": Role.STAFF}})
 for i in range(40):
     services.create_product(shop, owner, name=f"Gamis Bench {{i}}", price_idr=150_000,
         grosir_price_idr=130_000, grosir_min_qty=3, sizes="M,L,XL",
@@ -77,17 +78,23 @@ def variant_and_customer_ids(env: dict) -> tuple[list[int], list[int]]:
     script = """
 from setia.sales.models import Variant
 from setia.customers.models import Customer
-print(",".join(str(v) for v in Variant.objects.filter(product__shop__slug="bench-sales").values_list("id", flat=True)))
-print(",".join(str(c) for c in Customer.objects.filter(shop__slug="bench-sales").values_list("id", flat=True)))
+variants = Variant.objects.filter(product__shop__slug="bench-sales")
+customers = Customer.objects.filter(shop__slug="bench-sales")
+print(",".join(str(v) for v in variants.values_list("id", flat=True)))
+print(",".join(str(c) for c in customers.values_list("id", flat=True)))
 """
-    out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", script],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip().splitlines()
+    out = (
+        subprocess.run(
+            [PYTHON, "manage.py", "shell", "-c", script],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()
+    )
     return [int(x) for x in out[-2].split(",")], [int(x) for x in out[-1].split(",")]
 
 
@@ -112,7 +119,7 @@ class Clerk:
 
     def post(self, path: str, data: list[tuple[str, str]]) -> int:
         body = urllib.parse.urlencode(data).encode()
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310 - loopback http only
             self.base + path,
             data=body,
             headers={"X-CSRFToken": self.csrf(), "Referer": self.base + path},
@@ -144,15 +151,25 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 KEY = re.compile(r'name="key" value="([0-9a-f]+)"')
 
 
-def run_clerk(clerk, variants, customers, n_sales, deadline, seed, out, errors):
+def run_clerk(
+    clerk, variants, customers, n_sales, deadline, seed, out, errors, barrier=None
+):
     import random
 
     rng = random.Random(seed)
     for _ in range(n_sales):
         if time.monotonic() > deadline:
+            if barrier is not None:
+                barrier.abort()
             break
         t0 = time.perf_counter()
         page = clerk.get("/sales/new/")
+        if barrier is not None:
+            # Burst mode: every clerk presses "save" at the same moment.
+            try:
+                barrier.wait(timeout=60)
+            except threading.BrokenBarrierError:
+                break
         t1 = time.perf_counter()
         key = KEY.search(page).group(1)
         data = [("key", key), ("action", "save"), ("pay_method", "cash")]
@@ -178,6 +195,13 @@ def main() -> None:
     parser.add_argument("--sales", type=int, default=25, help="sales per clerk")
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument(
+        "--mode",
+        choices=("burst", "closed"),
+        default="burst",
+        help="burst: all clerks press save together, round after round; "
+        "closed: each clerk saves again as soon as the last save returns",
+    )
     args = parser.parse_args()
 
     data_dir = Path("/tmp/setia-bench-sales")
@@ -198,8 +222,15 @@ def main() -> None:
     variants, customers = variant_and_customer_ids(env)
     port = free_port()
     server = subprocess.Popen(
-        [PYTHON, "manage.py", "serve", "--port", str(port),
-         "--threads", str(args.threads)],
+        [
+            PYTHON,
+            "manage.py",
+            "serve",
+            "--port",
+            str(port),
+            "--threads",
+            str(args.threads),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -223,12 +254,22 @@ def main() -> None:
         timings: list = []
         errors: list = []
         deadline = time.monotonic() + args.seconds
+        barrier = threading.Barrier(args.clerks) if args.mode == "burst" else None
         started = time.perf_counter()
         threads = [
             threading.Thread(
                 target=run_clerk,
-                args=(c, variants, customers, args.sales, deadline, 100 + i,
-                      timings, errors),
+                args=(
+                    c,
+                    variants,
+                    customers,
+                    args.sales,
+                    deadline,
+                    100 + i,
+                    timings,
+                    errors,
+                    barrier,
+                ),
             )
             for i, c in enumerate(clerks)
         ]
@@ -243,14 +284,21 @@ def main() -> None:
     saves = [t[1] * 1000 for t in timings]
     screens = [t[0] * 1000 for t in timings]
     db = "PostgreSQL" if args.database_url else "SQLite"
-    print(f"{db}: {len(saves)} sales by {args.clerks} clerks in {wall:.1f} s "
-          f"({len(saves) / wall:.1f} sales/s), waitress threads {args.threads}, "
-          f"errors {len(errors)}")
-    print(f"  save sale (POST): p50 {statistics.median(saves):.0f} ms, "
-          f"p95 {pct(saves, 95):.0f} ms, p99 {pct(saves, 99):.0f} ms, "
-          f"max {max(saves):.0f} ms")
-    print(f"  open sale screen (GET): p50 {statistics.median(screens):.0f} ms, "
-          f"p95 {pct(screens, 95):.0f} ms")
+    print(
+        f"{db} ({args.mode}): {len(saves)} sales by {args.clerks} clerks "
+        f"in {wall:.1f} s "
+        f"({len(saves) / wall:.1f} sales/s), waitress threads {args.threads}, "
+        f"errors {len(errors)}"
+    )
+    print(
+        f"  save sale (POST): p50 {statistics.median(saves):.0f} ms, "
+        f"p95 {pct(saves, 95):.0f} ms, p99 {pct(saves, 99):.0f} ms, "
+        f"max {max(saves):.0f} ms"
+    )
+    print(
+        f"  open sale screen (GET): p50 {statistics.median(screens):.0f} ms, "
+        f"p95 {pct(screens, 95):.0f} ms"
+    )
     if errors:
         sys.exit(1)
 

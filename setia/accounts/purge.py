@@ -83,6 +83,3 @@ def purge_shop(shop: Shop) -> dict[str, int]:
     count = Shop.objects.filter(pk=shop.pk)._raw_delete(Shop.objects.db)
     deleted["accounts.Shop"] = count
     return deleted
-
-
-

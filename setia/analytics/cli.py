@@ -11,12 +11,13 @@ import json
 import math
 import sys
 import time
+from dataclasses import dataclass
 from typing import IO, Any
 
 import numpy as np
 
 from setia.analytics.errors import AnalyticsInputError
-from setia.analytics.io import read_purchases_csv
+from setia.analytics.io import AmountReading, read_purchases_csv
 from setia.analytics.pipeline import Analysis, analyze_purchases, write_scores_csv
 from setia.analytics.pyramid import TIERS
 
@@ -25,6 +26,13 @@ __all__ = ["build_parser", "run_analyze"]
 
 class _UsageError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class _TableInfo:
+    n_rows: int
+    columns: tuple[str, str, str]
+    amount_reading: AmountReading
 
 
 class _Parser(argparse.ArgumentParser):
@@ -183,9 +191,14 @@ def _run(args: argparse.Namespace, stdout: IO[str]) -> int:
         pyramid_shares=args.pyramid_cutoffs,
     )
     timings.update(analysis.timings)
+    # Keep only what the report and the scores file need from the rows.
+    ids, table = (
+        table.customer_ids,
+        _TableInfo(table.n_rows, table.columns, table.amount_reading),
+    )
     if args.out:
         started = time.perf_counter()
-        write_scores_csv(args.out, analysis, table.customer_ids)
+        write_scores_csv(args.out, analysis, ids)
         timings["write_scores"] = time.perf_counter() - started
     report = _report(analysis, table, timings, args)
     if args.json:

@@ -7,10 +7,10 @@ Monetary Value" (2013) and the formulas of ``lifetimes``' ``GammaGammaFitter``.
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import minimize
 from scipy.special import digamma, gammaln
 
 from setia.analytics.fitting import FitResult
+from setia.analytics.optimize import minimize_in_box
 
 
 def _dot(a: np.ndarray, b: np.ndarray) -> float:
@@ -123,20 +123,20 @@ def fit_gamma_gamma(
     )
     mean_m = float(_dot(w, m) / w.sum())
     best = None
+    hess_inv0 = None
     for start in (
         np.log([2.0, 3.0, mean_m]),
         np.log([1.0, 1.5, mean_m / 2]),
         np.zeros(3),
     ):
-        res = minimize(
-            _nll_and_grad,
+        res = minimize_in_box(
+            lambda th: _nll_and_grad(th, data),
             start,
-            args=(data,),
-            jac=True,
-            method="L-BFGS-B",
-            bounds=[(-_LOG_BOUND, _LOG_BOUND)] * 3,
-            options={"maxiter": 2000, "gtol": tol, "ftol": 1e-15},
+            _LOG_BOUND,
+            gtol=tol,
+            hess_inv0=hess_inv0,
         )
+        hess_inv0 = None
         if best is None or (np.isfinite(res.fun) and res.fun < best.fun):
             best = res
         if _usable(res, tol)[0]:
@@ -148,7 +148,7 @@ def fit_gamma_gamma(
         log_likelihood=float(-best.fun * data[-1]),
         converged=ok,
         iterations=int(best.nit),
-        message=why or str(best.message),
+        message=why or f"converged (max |gradient| {np.max(np.abs(best.jac)):.1e})",
         n_customers=n,
         n_unique_rows=int(x.size),
     )
@@ -161,7 +161,7 @@ def _usable(res, tol: float) -> tuple[bool, str]:
         return False, "a parameter ran to its bound (degenerate fit)"
     if np.exp(res.x[1]) <= 1.0:
         return False, "q <= 1: the model's mean spend is infinite"
-    if np.max(np.abs(res.jac)) > max(1e3 * tol, 1e-5):
+    if np.max(np.abs(res.jac)) > max(1e3 * tol, 1e-6):
         return False, f"gradient not near zero ({res.message})"
     return True, ""
 

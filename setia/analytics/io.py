@@ -224,6 +224,7 @@ def read_purchases_csv(
             "Berkas hanya berisi judul kolom, tanpa baris pembelian.",
         )
     (cust_m, cust_len), (date_m, date_len), (amt_m, amt_len) = fields
+    del raw, fields  # the field matrices are copies; free the file's bytes
 
     empty_id = cust_len == 0
     if empty_id.any():
@@ -283,15 +284,18 @@ def _split_fast(
     buf = np.frombuffer(raw, dtype=np.uint8, offset=min(offset, len(raw)))
     n = buf.size
     # Separator positions, found in blocks to bound temporary masks.
-    block = 1 << 23
-    pos = np.concatenate(
-        [np.zeros(0, dtype=np.int64)]
-        + [
-            np.flatnonzero((b == delim) | (b == _NL)) + lo
-            for lo in range(0, n, block)
-            for b in (buf[lo : lo + block],)
-        ]
-    )
+    block = 1 << 22
+    masks = []
+    for lo in range(0, n, block):
+        b = buf[lo : lo + block]
+        masks.append(np.packbits((b == delim) | (b == _NL)))
+    counts = [int(np.unpackbits(mk).sum()) for mk in masks]
+    pos = np.empty(sum(counts), dtype=np.int64)
+    at = 0
+    for i, (lo, mk) in enumerate(zip(range(0, n, block), masks, strict=True)):
+        hits = np.flatnonzero(np.unpackbits(mk, count=min(block, n - lo)))
+        pos[at : at + counts[i]] = hits + lo
+        at += counts[i]
     ends_line = buf[pos] == _NL
     if n and buf[-1] != _NL:  # last line without newline: a virtual one at n
         pos = np.append(pos, n)
@@ -496,7 +500,7 @@ def parse_dates(
     done = np.zeros(n, dtype=bool)
     if m.shape[1] >= 10:
         col = [m[:, k] for k in range(10)]
-        dig = [(c - np.uint8(48)).astype(np.int32) for c in col]
+        dig = [c - np.uint8(48) for c in col]  # uint8: 1 byte per row and digit
         ok_d = [dk <= 9 for dk in dig]  # uint8 wrap-around makes non-digits > 9
         tail_ok = lengths == 10
         if m.shape[1] > 10:
@@ -508,18 +512,23 @@ def parse_dates(
         dmy &= (col[2] == _DASH) | (col[2] == _SLASH) | (col[2] == _DOT)
         for k in (0, 1, 3, 4, 6, 7, 8, 9):
             dmy &= ok_d[k]
+        dig = [dk.astype(np.int32) if k in (0, 6) else dk for k, dk in enumerate(dig)]
         if iso.all():
             year = dig[0] * 1000 + dig[1] * 100 + dig[2] * 10 + dig[3]
-            month = dig[5] * 10 + dig[6]
-            day = dig[8] * 10 + dig[9]
+            month = dig[5].astype(np.int32) * 10 + dig[6]
+            day = dig[8].astype(np.int32) * 10 + dig[9]
         else:
             year = np.where(
                 iso,
                 dig[0] * 1000 + dig[1] * 100 + dig[2] * 10 + dig[3],
                 dig[6] * 1000 + dig[7] * 100 + dig[8] * 10 + dig[9],
             )
-            month = np.where(iso, dig[5] * 10 + dig[6], dig[3] * 10 + dig[4])
-            day = np.where(iso, dig[8] * 10 + dig[9], dig[0] * 10 + dig[1])
+            month = np.where(
+                iso, dig[5] * 10 + dig[6], dig[3].astype(np.int32) * 10 + dig[4]
+            )
+            day = np.where(
+                iso, dig[8].astype(np.int32) * 10 + dig[9], dig[0] * 10 + dig[1]
+            )
         fixed = iso | dmy
         valid, value = _civil_lookup(year, month, day)
         ok = fixed & valid

@@ -227,7 +227,7 @@ def write_scores_csv(
         ran on integer codes); default the summary's keys themselves.
     """
     s, v, r = analysis.summary, analysis.value, analysis.rfm
-    ids = s.customer if customer_ids is None else np.asarray(customer_ids)[s.customer]
+    keys = None if customer_ids is None else np.asarray(customer_ids)
     n = s.n_customers
     # Format and write in row chunks so memory stays bounded.
     with open(path, "wb") as fh:
@@ -235,7 +235,7 @@ def write_scores_csv(
         for lo in range(0, n, chunk_rows):
             sl = slice(lo, min(lo + chunk_rows, n))
             columns = [
-                format_text(ids[sl]),
+                format_text(s.customer[sl] if keys is None else keys[s.customer[sl]]),
                 format_int(s.frequency[sl].astype(np.int64)),
                 format_fixed(s.recency[sl], 4),
                 format_fixed(s.T[sl], 4),

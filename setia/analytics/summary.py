@@ -92,6 +92,24 @@ class PurchaseSummary:
         return (self.observation_end - self.first_date).astype(np.int64)
 
 
+def _factorize(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct keys and each row's index into them.
+
+    Dense non-negative integer keys (such as the CSV reader's customer
+    indices) are mapped in linear time instead of sorting.
+    """
+    if keys.dtype.kind in "iu" and keys.size:
+        lo, hi = int(keys.min()), int(keys.max())
+        if lo >= 0 and hi < 2 * keys.size + 1024:
+            present = np.zeros(hi + 1, dtype=bool)
+            present[keys] = True
+            uniq = np.flatnonzero(present)
+            index_of = np.cumsum(present) - 1
+            return uniq.astype(keys.dtype), index_of[keys].astype(np.int64)
+    uniq, code = np.unique(keys, return_inverse=True)
+    return uniq, code.ravel().astype(np.int64)
+
+
 def summarize_purchases(
     customer: np.ndarray,
     date: np.ndarray,
@@ -158,8 +176,7 @@ def summarize_purchases(
                 "No purchase on or before the end of observation.",
                 "Tidak ada pembelian sampai akhir periode pengamatan.",
             )
-    uniq_customer, code = np.unique(customer, return_inverse=True)
-    code = code.ravel().astype(np.int64)
+    uniq_customer, code = _factorize(customer)
     n_cust = uniq_customer.shape[0]
 
     # One key per (customer, day); sorted unique keys group days per customer.

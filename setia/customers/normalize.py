@@ -101,3 +101,21 @@ def parse_tags(text: str) -> str:
         if tag and tag not in seen:
             seen.append(tag)
     return ", ".join(seen)[:200]
+
+
+# Indonesian mobile numbers as phonenumbers' metadata for ID defines them
+# (national number 8[1-35-9] then 7 to 10 digits), written 08…, 628… or +628….
+_CLEAN_MOBILE = re.compile(r"(?:\+?62|0)(8[1-35-9]\d{7,10})")
+_SEPARATORS = str.maketrans("", "", " -.()\u00a0")
+
+
+def fast_mobile_e164(text: str) -> str | None:
+    """E.164 for a plainly written Indonesian mobile number, else None.
+
+    Most numbers in a customer file are like ``0812-3456-7890``; reading them
+    with a regular expression is about fifty times faster than `phonenumbers`
+    and gives the same answer (a test compares the two). Anything else returns
+    None so the caller falls back to `setia.lib.phones.normalize_phone`.
+    """
+    match = _CLEAN_MOBILE.fullmatch((text or "").strip().translate(_SEPARATORS))
+    return "+62" + match.group(1) if match else None

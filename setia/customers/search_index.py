@@ -18,29 +18,59 @@ PostgreSQL uses the pg_trgm GIN index of migration 0004 instead.
 # there is none to keep.
 MIGRATION = "0005_search_trigram_index_sqlite"
 FTS_TABLE = "customers_customer_fts"
+CREATE_TABLE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS customers_customer_fts USING fts5("
+    "search_text, content='customers_customer', content_rowid='id', "
+    "tokenize='trigram')"
+)
 TRIGGERS = {
-    "customers_customer_fts_ai": f"""
+    "customers_customer_fts_ai": """
         CREATE TRIGGER IF NOT EXISTS customers_customer_fts_ai
         AFTER INSERT ON customers_customer BEGIN
-            INSERT INTO {FTS_TABLE}(rowid, search_text)
+            INSERT INTO customers_customer_fts(rowid, search_text)
             VALUES (new.id, new.search_text);
         END""",
-    "customers_customer_fts_ad": f"""
+    "customers_customer_fts_ad": """
         CREATE TRIGGER IF NOT EXISTS customers_customer_fts_ad
         AFTER DELETE ON customers_customer BEGIN
-            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text)
-            VALUES ('delete', old.id, old.search_text);
+            INSERT INTO customers_customer_fts(
+                customers_customer_fts, rowid, search_text
+            ) VALUES ('delete', old.id, old.search_text);
         END""",
-    "customers_customer_fts_au": f"""
+    "customers_customer_fts_au": """
         CREATE TRIGGER IF NOT EXISTS customers_customer_fts_au
         AFTER UPDATE OF search_text ON customers_customer
         WHEN old.search_text IS NOT new.search_text BEGIN
-            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text)
-            VALUES ('delete', old.id, old.search_text);
-            INSERT INTO {FTS_TABLE}(rowid, search_text)
+            INSERT INTO customers_customer_fts(
+                customers_customer_fts, rowid, search_text
+            ) VALUES ('delete', old.id, old.search_text);
+            INSERT INTO customers_customer_fts(rowid, search_text)
             VALUES (new.id, new.search_text);
         END""",
 }
+REBUILD = (
+    "INSERT INTO customers_customer_fts(customers_customer_fts) VALUES ('rebuild')"
+)
+# Ids of the rows whose search text contains the quoted phrase (3+ characters).
+MATCH_IDS = (
+    "SELECT rowid FROM customers_customer_fts WHERE customers_customer_fts MATCH %s"
+)
+# How many rows match, counting no further than `limit`.
+COUNT_HITS = (
+    "SELECT count(*) FROM (SELECT 1 FROM customers_customer_fts "
+    "WHERE customers_customer_fts MATCH %s LIMIT %s)"
+)
+
+
+def fts_phrase(needle: str) -> str:
+    """`needle` as an FTS5 string: matched as a substring by the trigram index."""
+    return '"' + needle.replace('"', '""') + '"'
+
+
+def count_hits(connection, needle: str, limit: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(COUNT_HITS, [fts_phrase(needle), limit])
+        return cursor.fetchone()[0]
 
 
 def ensure_index(connection) -> bool:
@@ -60,14 +90,10 @@ def ensure_index(connection) -> bool:
         present = {row[0] for row in cursor.fetchall()}
         if present == {FTS_TABLE, *TRIGGERS}:
             return False
-        cursor.execute(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-            "search_text, content='customers_customer', content_rowid='id', "
-            "tokenize='trigram')"
-        )
+        cursor.execute(CREATE_TABLE)
         for sql in TRIGGERS.values():
             cursor.execute(sql)
-        cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+        cursor.execute(REBUILD)
     return True
 
 
@@ -76,5 +102,5 @@ def drop_index(connection) -> None:
         return
     with connection.cursor() as cursor:
         for name in TRIGGERS:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-        cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+            cursor.execute("DROP TRIGGER IF EXISTS " + connection.ops.quote_name(name))
+        cursor.execute("DROP TABLE IF EXISTS customers_customer_fts")

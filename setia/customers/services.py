@@ -2,7 +2,8 @@
 for writes to customers.
 
 Public for other apps:
-- search_customers(shop, query, limit=20) · quick_add_customer(shop, by, name, phone)
+- search_customers(shop, query, limit=20) · matching_customers(shop, query, …)
+  · quick_add_customer(shop, by, name, phone)
 - note_purchase(customer, on_date)  (sales keeps `last_purchase_on` fresh)
 - has_consent(customer, purpose, channel) · with_consent(qs, purpose, channel)
   · marketing_whatsapp_customers(shop)
@@ -13,14 +14,16 @@ Public for other apps:
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from setia.accounts import audit
 from setia.accounts.models import Shop, User
+from setia.customers import search_index
 from setia.customers.models import (
     ConsentChannel,
     ConsentEvent,
@@ -75,23 +78,72 @@ def search_customers(shop: Shop, query: str, limit: int = 20) -> QuerySet[Custom
     """Customers of `shop` whose name or number contains `query`, by name.
 
     Matches any part of the name (accents and case ignored) or of the number in
-    local (``0812…``), ``62812…`` or ``+62812…`` form, through the folded
-    `search_text` column: a trigram index on PostgreSQL, the (shop, name) index
-    walk on SQLite (bench/customers/README.md has the figures).
+    local (``0812…``), ``62812…`` or ``+62812…`` form; one or two characters
+    match the start of the name (or number) instead. See `matching_customers`.
     """
-    qs = Customer.objects.filter(shop=shop)
+    return matching_customers(shop, query)[:limit]
+
+
+# Above this many index hits (all shops together) walking the shop's rows in
+# list order and keeping the matches is cheaper than fetching every hit and
+# sorting them; below it, fetching the hits wins (bench/customers/README.md).
+DENSE_MATCHES = 5000
+BY_NAME = ("name", "id")
+BY_LAST_PURCHASE = (F("last_purchase_on").desc(nulls_last=True), "name", "id")
+
+
+def matching_customers(
+    shop: Shop, query: str, by_last_purchase: bool = False
+) -> QuerySet[Customer]:
+    """The shop's customers matching `query`, ordered by name or last purchase.
+
+    Needles of three or more characters use a trigram index: FTS5 on SQLite
+    (setia/customers/search_index.py), pg_trgm on PostgreSQL (migration 0004).
+    Shorter needles would match nearly everyone anywhere in the text, so they
+    match the start of the name (or the number's digits after the ``0``), which
+    a B-tree index answers in that order (folded name, or number).
+    """
     needle = search_needle(query)
-    if needle:
-        qs = qs.filter(search_text__contains=needle)
-    return qs.order_by("name", "id")[:limit]
+    qs = Customer.objects.filter(shop=shop)
+    order = BY_LAST_PURCHASE if by_last_purchase else BY_NAME
+    if not needle:
+        return qs.order_by(*order)
+    if len(needle) < 3:
+        return _starting_with(qs, needle, by_last_purchase)
+    if connection.vendor != "sqlite":
+        return qs.filter(search_text__contains=needle).order_by(*order)
+    hits = RawSQL(search_index.MATCH_IDS, [search_index.fts_phrase(needle)])  # noqa: S611
+    if search_index.count_hits(connection, needle, DENSE_MATCHES) < DENSE_MATCHES:
+        # "shop_id + 0" keeps SQLite off the (shop, …) indexes, so it looks the
+        # few hits up by id and sorts them instead of walking the shop's rows.
+        qs = Customer.objects.alias(_shop=F("shop_id") + 0).filter(_shop=shop.pk)
+    return qs.filter(pk__in=hits).order_by(*order)
+
+
+def _starting_with(qs, needle: str, by_last_purchase: bool) -> QuerySet[Customer]:
+    if needle.isdigit():
+        # "08" and "8" are the start of a local mobile number, "62" of +62.
+        digits = needle[1:] if needle.startswith("0") else needle
+        field = "phone"
+        prefix = "+" + digits if digits.startswith("6") else "+62" + digits
+    else:
+        field, prefix = "search_text", needle
+    # A range, not LIKE 'x%', so both databases read it from the B-tree index.
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    in_range = qs.filter(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+    if not by_last_purchase:
+        return in_range.order_by(field, "id")
+    if in_range.order_by()[:DENSE_MATCHES].count() < DENSE_MATCHES:
+        return in_range.order_by(*BY_LAST_PURCHASE)
+    # Many matches: walk the last-purchase index and test each row (LIKE 'x%'
+    # cannot use the range index, so the planner does not sort them all).
+    return qs.filter(**{f"{field}__startswith": prefix}).order_by(*BY_LAST_PURCHASE)
 
 
 def filter_customers(shop: Shop, params: dict) -> QuerySet[Customer]:
     """The list page's filters: q, tag, type, area, birth month, consent, sort."""
-    qs = Customer.objects.filter(shop=shop)
-    needle = search_needle(params.get("q", ""))
-    if needle:
-        qs = qs.filter(search_text__contains=needle)
+    by_last_purchase = params.get("sort") == "last_purchase"
+    qs = matching_customers(shop, params.get("q", ""), by_last_purchase)
     if tag := (params.get("tag") or "").strip().lower():
         qs = qs.filter(tags__icontains=tag)
     if kind := params.get("type"):
@@ -106,9 +158,7 @@ def filter_customers(shop: Shop, params: dict) -> QuerySet[Customer]:
         qs = qs.filter(has_marketing_consent=True)
     elif consent == "no":
         qs = qs.filter(has_marketing_consent=False)
-    if params.get("sort") == "last_purchase":
-        return qs.order_by(F("last_purchase_on").desc(nulls_last=True), "name", "id")
-    return qs.order_by("name", "id")
+    return qs
 
 
 def find_by_phone(shop: Shop, raw_phone: str) -> Customer | None:

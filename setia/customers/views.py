@@ -1,10 +1,10 @@
 import importlib
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,6 +40,44 @@ from setia.lib.phones import display_phone, wa_link
 PAGE_SIZE = 30
 
 
+@dataclass
+class ListPage:
+    """One page of a list, fetched without counting every match.
+
+    A COUNT over 100,000 customers on each keystroke would cost more than the
+    search itself, so a page asks for one row more than it shows to know
+    whether there is a next page.
+    """
+
+    number: int
+    object_list: list
+    has_next: bool
+
+    @classmethod
+    def fetch(cls, qs, raw_number: str, size: int = PAGE_SIZE) -> "ListPage":
+        number = int(raw_number) if raw_number.isdigit() else 1
+        number = min(max(number, 1), 10_000)
+        start = (number - 1) * size
+        rows = list(qs[start : start + size + 1])
+        return cls(number=number, object_list=rows[:size], has_next=len(rows) > size)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
 # ---- list and search --------------------------------------------------------
 
 
@@ -51,7 +89,7 @@ def customer_list(request):
         for k in ("q", "tag", "type", "area", "month", "consent", "sort")
     }
     qs = services.filter_customers(request.shop, params)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPage.fetch(qs, request.GET.get("page", ""))
     context = {
         "page": page,
         "customers": page.object_list,

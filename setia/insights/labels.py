@@ -21,7 +21,9 @@ SEGMENT_NAMES = (
     _("Lost"),
 )
 SEGMENT_ADVICE = (
-    _("Reward them and give them first look at new stock; they can be your ambassadors."),
+    _(
+        "Reward them and give them first look at new stock; they can be your ambassadors."
+    ),
     _("Offer the points programme or matching items so they keep coming back."),
     _("Invite them to become members and give a small gift on the next purchase."),
     _("Welcome them warmly and send a thank-you message so they come again."),
@@ -34,13 +36,21 @@ SEGMENT_ADVICE = (
     _("Include them in general promotions only; do not spend much here."),
 )
 TIER_ADVICE = (
-    _("Your most valuable customers. Thank them personally, keep their sizes in stock "
-      "and tell them first about new arrivals."),
-    _("Good customers who could become Platinum. Reward them and suggest matching items."),
-    _("They buy, but not much. Invite them to the loyalty programme and give reasons "
-      "to come back more often."),
-    _("They cost more attention than they bring in. Include them in general promotions "
-      "only."),
+    _(
+        "Your most valuable customers. Thank them personally, keep their sizes in stock "
+        "and tell them first about new arrivals."
+    ),
+    _(
+        "Good customers who could become Platinum. Reward them and suggest matching items."
+    ),
+    _(
+        "They buy, but not much. Invite them to the loyalty programme and give reasons "
+        "to come back more often."
+    ),
+    _(
+        "They cost more attention than they bring in. Include them in general promotions "
+        "only."
+    ),
 )
 
 

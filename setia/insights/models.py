@@ -59,7 +59,10 @@ class CustomerScore(models.Model):
         ScoreRun, on_delete=models.CASCADE, related_name="scores", verbose_name=_("run")
     )
     shop = models.ForeignKey(
-        "accounts.Shop", on_delete=models.CASCADE, related_name="+", verbose_name=_("shop")
+        "accounts.Shop",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("shop"),
     )
     customer = models.ForeignKey(
         "customers.Customer",
@@ -83,17 +86,27 @@ class CustomerScore(models.Model):
     expected_purchases = models.FloatField(_("expected purchases next year"))
     expected_spend_idr = models.BigIntegerField(_("expected spend per purchase"))
     clv_idr = models.BigIntegerField(_("customer lifetime value"))
+    # Churn: unlikely still active, or far past their own usual gap between visits.
+    is_at_risk = models.BooleanField(_("at risk"), default=False)
+    value_at_stake_idr = models.BigIntegerField(_("yearly spend at stake"), default=0)
+    share_of_wallet = models.FloatField(_("share of wallet"), null=True, blank=True)
+    recommended_product_ids = models.JSONField(
+        _("recommended products"), default=list, blank=True
+    )
 
     class Meta:
         verbose_name = _("customer score")
         verbose_name_plural = _("customer scores")
         constraints = [
-            models.UniqueConstraint(fields=["run", "customer"], name="one_score_per_run")
+            models.UniqueConstraint(
+                fields=["run", "customer"], name="one_score_per_run"
+            )
         ]
         indexes = [
             models.Index(fields=["run", "tier"]),
             models.Index(fields=["run", "r_score", "f_score"]),
             models.Index(fields=["run", "-clv_idr"]),
+            models.Index(fields=["run", "is_at_risk", "tier"]),
         ]
 
     def __str__(self) -> str:

@@ -19,8 +19,33 @@ def customer_panel(request, customer):
         "insights/_customer_panel.html",
         {
             "score": score,
+            "recommended": _recommended(customer, score.recommended_product_ids),
             "segment_name": SEGMENT_NAMES[score.segment],
             "segment_advice": SEGMENT_ADVICE[score.segment],
             "next_on": next_on,
         },
     )
+
+
+def _recommended(customer, product_ids: list[int]) -> list:
+    """Recommended products still on sale; in the customer's sizes when known."""
+    from setia.sales.models import Product
+
+    products = {
+        p.pk: p
+        for p in Product.objects.filter(
+            shop=customer.shop, pk__in=product_ids, is_active=True
+        ).prefetch_related("variants")
+    }
+    sizes = {s.strip().upper() for s in customer.sizes.replace(";", ",").split(",")}
+    sizes.discard("")
+    chosen = []
+    for pk in product_ids:
+        product = products.get(pk)
+        if product is None:
+            continue
+        variant_sizes = {v.size.upper() for v in product.variants.all() if v.size}
+        if sizes and variant_sizes and not (sizes & variant_sizes):
+            continue  # only sizes she does not wear
+        chosen.append(product)
+    return chosen[:3]

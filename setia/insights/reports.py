@@ -1,13 +1,9 @@
 """Read models for the insight pages, computed from the latest run's score rows."""
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, QuerySet, Sum
 
 from setia.insights.labels import TIER_ADVICE
 from setia.insights.models import CustomerScore, Tier
-
-# Segments that mean "was good, is slipping away" (indices into SEGMENTS).
-SLIPPING_SEGMENTS = (6, 7, 8)  # About to Sleep, At Risk, Can't Lose Them
-AT_RISK_ALIVE = 0.5
 
 
 def pyramid_rows(scores: QuerySet[CustomerScore]) -> list[dict]:
@@ -58,17 +54,101 @@ def rfm_grid(scores: QuerySet[CustomerScore]) -> list[dict]:
 
 
 def at_risk(scores: QuerySet[CustomerScore]) -> QuerySet[CustomerScore]:
-    """Valuable customers who are slipping away, the biggest spenders first.
+    """Customers slipping away, Platinum and Gold first, then by yearly spend.
 
-    At risk: the model gives under 50 % chance they are still buying here, or their
-    recency and frequency put them in a slipping segment. What the shop stands to
-    lose is what they have spent so far; Platinum and Gold come first.
+    The rule lives in `setia.analytics.churn.at_risk_customers` (low chance still
+    active, or far past their own usual gap between visits) and is stored per
+    customer when scores are computed.
     """
     return (
-        scores.filter(
-            Q(probability_alive__lt=AT_RISK_ALIVE) | Q(segment__in=SLIPPING_SEGMENTS)
-        )
-        .filter(frequency__gte=1)
+        scores.filter(is_at_risk=True)
         .select_related("customer")
-        .order_by("tier", "-total_spend_idr", "customer_id")
+        .order_by("tier", "-value_at_stake_idr", "customer_id")
     )
+
+
+def cohort_table(shop, months: int = 12) -> dict:
+    """Retention of the last `months` monthly cohorts, for a heat map."""
+    import numpy as np
+
+    from setia.analytics.cohorts import monthly_cohorts
+    from setia.insights.services import purchase_arrays
+
+    customer, day, _amount = purchase_arrays(shop)
+    if customer.size == 0:
+        return {"rows": [], "width": 0}
+    table = monthly_cohorts(customer, day)
+    keep = slice(max(0, table.cohort.size - months), table.cohort.size)
+    width = min(months, table.counts.shape[1])
+    rows = []
+    for cohort, counts, retention in zip(
+        table.cohort[keep], table.counts[keep], table.retention[keep], strict=True
+    ):
+        cells = []
+        for k in range(width):
+            share = retention[k]
+            cells.append(
+                None
+                if np.isnan(share)
+                else {
+                    "n": int(counts[k]),
+                    "share": float(share),
+                    "heat": round(100 * float(share)),
+                }
+            )
+        rows.append(
+            {
+                "month": cohort.astype("datetime64[D]").item(),
+                "size": int(counts[0]),
+                "cells": cells,
+            }
+        )
+    return {"rows": rows, "width": width}
+
+
+def bought_together(shop, top: int = 20, min_baskets: int = 3) -> list[dict]:
+    """Product pairs most often bought in the same sale, strongest lift first."""
+    from datetime import timedelta
+
+    import numpy as np
+    from django.utils import timezone
+
+    from setia.analytics.basket import product_pairs
+    from setia.sales.models import Product, SaleLine, SaleStatus
+
+    since = timezone.localdate() - timedelta(days=365)
+    rows = list(
+        SaleLine.objects.filter(
+            sale__shop=shop,
+            sale__status=SaleStatus.COMPLETED,
+            sale__business_on__gte=since,
+        )
+        .exclude(product=None)
+        .values_list("sale_id", "product_id")
+        .iterator(chunk_size=20_000)
+    )
+    if not rows:
+        return []
+    data = np.asarray(rows, dtype=np.int64)
+    rules = product_pairs(data[:, 0], data[:, 1])
+    together = np.rint(rules.support * rules.n_baskets).astype(np.int64)
+    # Each pair appears in both directions; keep a → b with a < b once.
+    keep = (together >= min_baskets) & (rules.antecedent < rules.consequent)
+    order = np.flatnonzero(keep)[np.argsort(-rules.lift[keep], kind="stable")][:top]
+    ids = {
+        int(rules.products[i])
+        for i in np.r_[rules.antecedent[order], rules.consequent[order]]
+    }
+    names = dict(
+        Product.objects.filter(shop=shop, pk__in=ids).values_list("pk", "name")
+    )
+    return [
+        {
+            "a": names.get(int(rules.products[rules.antecedent[i]]), "?"),
+            "b": names.get(int(rules.products[rules.consequent[i]]), "?"),
+            "baskets": int(together[i]),
+            "confidence": float(rules.confidence[i]),
+            "lift": float(rules.lift[i]),
+        }
+        for i in order
+    ]

@@ -1,5 +1,6 @@
 """Score a shop's customers: one aggregation query → `setia.analytics` → score rows."""
 
+import json
 import logging
 import time
 
@@ -9,15 +10,20 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from setia.accounts.models import Shop
+from setia.analytics.basket import recommend_products
+from setia.analytics.churn import at_risk_customers, historical_annual_spend
+from setia.analytics.clv import round_idr
 from setia.analytics.errors import AnalyticsInputError
 from setia.analytics.pipeline import Analysis, analyze_purchases
-from setia.analytics.clv import round_idr
+from setia.analytics.wallet import share_of_wallet
 from setia.insights.models import CustomerScore, RunStatus, ScoreRun
 
 logger = logging.getLogger(__name__)
 
 KEEP_RUNS = 3  # older finished runs are dropped; scores are snapshots, not ledgers
 BATCH = 5_000
+RECOMMENDATIONS = 5
+RECOMMEND_FROM_DAYS = 365  # baskets of the last year say what sells together now
 
 
 def latest_run(shop: Shop) -> ScoreRun | None:
@@ -89,8 +95,10 @@ def score_shop(shop: Shop, run: ScoreRun | None = None) -> ScoreRun:
             customer, day, amount, time_unit="week", observation_end=today
         )
         _progress(run, RunStatus.RUNNING, 50)
+        extras = _extras(shop, analysis)
+        _progress(run, RunStatus.RUNNING, 70)
         with transaction.atomic():
-            _store_scores(run, shop, analysis)
+            _store_scores(run, shop, analysis, extras)
             run.status = RunStatus.DONE
             run.progress = 100
             run.finished_at = timezone.now()
@@ -121,7 +129,72 @@ def _progress(run: ScoreRun, status: str, percent: int) -> None:
     run.save(update_fields=["status", "progress"])
 
 
-def _store_scores(run: ScoreRun, shop: Shop, analysis: Analysis) -> None:
+def _extras(shop: Shop, analysis: Analysis) -> dict[str, list]:
+    """Churn risk, share of wallet and recommendations, aligned with the summary."""
+    from setia.customers.models import Customer
+
+    s, v = analysis.summary, analysis.value
+    n = s.n_customers
+    risk = at_risk_customers(s, v.probability_alive)
+    is_at_risk = np.zeros(n, dtype=bool)
+    is_at_risk[risk.index] = True
+
+    reported = np.full(n, np.nan)
+    position = {cid: i for i, cid in enumerate(s.customer.tolist())}
+    for cid, spend in Customer.objects.filter(
+        shop=shop, monthly_clothing_spend_idr__gt=0
+    ).values_list("id", "monthly_clothing_spend_idr"):
+        if cid in position:
+            reported[position[cid]] = spend
+    months = np.maximum(s.age_days, 1) / 30.4375
+    wallet = share_of_wallet(s.total_spend, months, reported)
+
+    recommended = [[] for _ in range(n)]
+    customer, basket, product = _recent_lines(shop)
+    if customer.size:
+        keys, top, _score = recommend_products(
+            customer, basket, product, k=RECOMMENDATIONS
+        )
+        for key, row in zip(keys.tolist(), top.tolist(), strict=True):
+            if key in position:
+                recommended[position[key]] = [p for p in row if p is not None]
+    return {
+        "is_at_risk": is_at_risk.tolist(),
+        "value_at_stake_idr": round_idr(historical_annual_spend(s)).tolist(),
+        "share_of_wallet": [None if w != w else w for w in wallet.tolist()],
+        # Raw INSERT/COPY below: JSON goes in as text on both databases.
+        "recommended_product_ids": [json.dumps(r) for r in recommended],
+    }
+
+
+def _recent_lines(shop: Shop) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(customer, sale, product) of the last year's lines sold to known customers."""
+    from datetime import timedelta
+
+    from setia.sales.models import SaleLine, SaleStatus
+
+    since = timezone.localdate() - timedelta(days=RECOMMEND_FROM_DAYS)
+    rows = list(
+        SaleLine.objects.filter(
+            sale__shop=shop,
+            sale__status=SaleStatus.COMPLETED,
+            sale__business_on__gte=since,
+        )
+        .exclude(sale__customer=None)
+        .exclude(product=None)
+        .values_list("sale__customer_id", "sale_id", "product_id")
+        .iterator(chunk_size=20_000)
+    )
+    if not rows:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    data = np.asarray(rows, dtype=np.int64)
+    return data[:, 0], data[:, 1], data[:, 2]
+
+
+def _store_scores(
+    run: ScoreRun, shop: Shop, analysis: Analysis, extras: dict[str, list]
+) -> None:
     """Insert one score row per customer.
 
     Written as plain INSERTs (COPY on PostgreSQL) rather than `bulk_create`: building
@@ -149,6 +222,7 @@ def _store_scores(run: ScoreRun, shop: Shop, analysis: Analysis) -> None:
         "expected_purchases": v.expected_purchases.tolist(),
         "expected_spend_idr": round_idr(v.expected_spend).tolist(),
         "clv_idr": round_idr(v.clv).tolist(),
+        **extras,
     }
     names = list(columns)
     rows = zip(*columns.values(), strict=True)
@@ -200,8 +274,10 @@ def _drop_old_runs(shop: Shop) -> None:
         .order_by("-created_at", "-id")
         .values_list("pk", flat=True)[:KEEP_RUNS]
     )
-    old = ScoreRun.objects.filter(shop=shop).exclude(pk__in=keep).exclude(
-        status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    old = (
+        ScoreRun.objects.filter(shop=shop)
+        .exclude(pk__in=keep)
+        .exclude(status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
     )
     CustomerScore.objects.filter(run__in=old).delete()
     old.delete()

@@ -12,4 +12,6 @@ urlpatterns = [
     path("rfm/", views.rfm, name="rfm"),
     path("customers/", views.customers, name="customers"),
     path("at-risk/", views.at_risk, name="at_risk"),
+    path("cohorts/", views.cohorts, name="cohorts"),
+    path("together/", views.together, name="together"),
 ]

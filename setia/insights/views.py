@@ -60,16 +60,23 @@ def rfm(request):
     run, scores = _scores(request)
     grid = reports.rfm_grid(scores)
     segments = (
-        scores.values("segment").annotate(n=Count("id"), spend=Sum("total_spend_idr"))
+        scores.values("segment")
+        .annotate(n=Count("id"), spend=Sum("total_spend_idr"))
         .order_by("segment")
     )
     segment_rows = [
-        {"index": s["segment"], "name": SEGMENT_NAMES[s["segment"]],
-         "advice": SEGMENT_ADVICE[s["segment"]], "n": s["n"], "spend": s["spend"]}
+        {
+            "index": s["segment"],
+            "name": SEGMENT_NAMES[s["segment"]],
+            "advice": SEGMENT_ADVICE[s["segment"]],
+            "n": s["n"],
+            "spend": s["spend"],
+        }
         for s in segments
     ]
     return render(
-        request, "insights/rfm.html",
+        request,
+        "insights/rfm.html",
         {"run": run, "grid": grid, "segments": segment_rows},
     )
 
@@ -97,9 +104,16 @@ def customers(request):
         scores.select_related("customer").order_by("-clv_idr", "customer_id"), 50
     ).get_page(request.GET.get("page"))
     return render(
-        request, "insights/customers.html",
-        {"run": run, "page": page, "title": title, "advice": advice,
-         "summary": summary, "query": request.GET.urlencode()},
+        request,
+        "insights/customers.html",
+        {
+            "run": run,
+            "page": page,
+            "title": title,
+            "advice": advice,
+            "summary": summary,
+            "query": request.GET.urlencode(),
+        },
     )
 
 
@@ -108,6 +122,18 @@ def at_risk(request):
     run, scores = _scores(request)
     rows = reports.at_risk(scores)[:100]
     return render(request, "insights/at_risk.html", {"run": run, "rows": rows})
+
+
+@staff_required
+def cohorts(request):
+    table = reports.cohort_table(request.shop)
+    return render(request, "insights/cohorts.html", {"table": table})
+
+
+@staff_required
+def together(request):
+    pairs = reports.bought_together(request.shop)
+    return render(request, "insights/together.html", {"pairs": pairs})
 
 
 def _int(value: str, allowed: range) -> int:

@@ -136,3 +136,16 @@ class PromoForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("valid_until", _("The end is before the start."))
         return data
+
+
+class RedeemForm(forms.Form):
+    """Hand over a reward at the counter without a sale (e.g. a free item)."""
+
+    reward = forms.ModelChoiceField(label=_("Reward"), queryset=Reward.objects.none())
+    key = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, shop=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reward"].queryset = Reward.objects.filter(
+            shop=shop, is_active=True
+        ).exclude(stock=0)

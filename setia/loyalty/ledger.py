@@ -32,18 +32,23 @@ def current_program(shop) -> ProgramVersion | None:
 
 def get_account(shop, customer) -> PointsAccount:
     """The customer's points account, created on first use (not locked)."""
-    account = PointsAccount.objects.filter(shop=shop, customer=customer).first()
-    if account is None:
-        account, _created = PointsAccount.objects.get_or_create(
-            shop=shop, customer=customer
-        )
+    account, _created = PointsAccount.objects.get_or_create(
+        shop=shop, customer=customer
+    )
     return account
 
 
 def lock_account(shop, customer) -> PointsAccount:
     """The customer's points account, locked until the transaction ends."""
-    get_account(shop, customer)
-    return PointsAccount.objects.select_for_update().get(shop=shop, customer=customer)
+    # `of=("self",)`: lock the account row only, never the shared tier row.
+    locked = PointsAccount.objects.select_for_update(of=("self",)).select_related(
+        "tier"
+    )
+    try:
+        return locked.get(shop=shop, customer=customer)
+    except PointsAccount.DoesNotExist:
+        get_account(shop, customer)
+        return locked.get(shop=shop, customer=customer)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -3,6 +3,7 @@ tiers, rewards, member cards and the customer's own-page links."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from setia.accounts.models import AppendOnlyModel
@@ -264,7 +265,10 @@ class PointsEntry(AppendOnlyModel):
     )
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=120)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    # A sale's entries carry the sale's time, so history and reports line up.
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, db_index=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -120,7 +120,7 @@ def quote_redemption(
     return Redemption(points=points, discount_idr=discount, reward_id=reward_id)
 
 
-def _redeem(shop, account, redemption: Redemption, *, key, by, sale_id=None):
+def _redeem(shop, account, redemption: Redemption, *, key, by, sale_id=None, at=None):
     """Write a redeem entry on a LOCKED account and take one reward from stock."""
     reward = None
     if redemption.reward_id is not None:
@@ -137,6 +137,7 @@ def _redeem(shop, account, redemption: Redemption, *, key, by, sale_id=None):
         sale_id=sale_id,
         discount_idr=redemption.discount_idr,
         program=ledger.current_program(shop),
+        created_at=at or timezone.now(),
     )
     if entry is not None and reward is not None and reward.stock is not None:
         if reward.stock <= 0:
@@ -233,6 +234,7 @@ def _earn_for_sale(sale, account, program, *, redeemed: bool, by) -> None:
         basis_idr=basis,
         multiplier_bp=multiplier,
         expires_on=ledger.expiry_for(program, sale.business_on),
+        created_at=sale.created_at,
     )
 
 
@@ -246,10 +248,12 @@ def record_sale_loyalty(sale, redemption: Redemption | None, by) -> None:
             )
         return
     shop = sale.shop
+    program = ledger.current_program(shop)
+    redeemed = redemption is not None and redemption.points > 0
+    if program is None and not redeemed:
+        return
     with transaction.atomic():
         account = ledger.lock_account(shop, customer)
-        program = ledger.current_program(shop)
-        redeemed = redemption is not None and redemption.points > 0
         if redeemed:
             _redeem(
                 shop,
@@ -258,13 +262,15 @@ def record_sale_loyalty(sale, redemption: Redemption | None, by) -> None:
                 key=f"sale:{sale.pk}:redeem",
                 by=by,
                 sale_id=sale.pk,
+                at=sale.created_at,
             )
         _award_welcome_bonus(shop, account, customer, program, by)
         _earn_for_sale(sale, account, program, redeemed=redeemed, by=by)
-        refresh_tier(
-            shop, customer, reason=_("after sale %(number)s") % {"number": sale}
+        _refresh_locked_tier(
+            shop, account, customer, _("after sale %(number)s") % {"number": sale}
         )
-        award_referral_bonus(sale, by=by)
+        if getattr(customer, "referred_by_id", None) is not None:
+            award_referral_bonus(sale, by=by)
 
 
 def _award_welcome_bonus(shop, account, customer, program, by) -> None:
@@ -500,21 +506,27 @@ def refresh_tier(shop, customer, *, reason: str, today=None) -> TierChange | Non
     """Move the member to the tier their 12-month spend earns, recording why."""
     with transaction.atomic():
         account = ledger.lock_account(shop, customer)
-        spend = rolling_spend(shop, customer, today)
-        tier = tier_for_spend(shop, spend)
-        if tier == account.tier:
-            return None
-        change = TierChange.objects.create(
-            shop=shop,
-            account=account,
-            from_tier=account.tier,
-            to_tier=tier,
-            spend_idr=spend,
-            reason=reason[:200],
-        )
-        account.tier = tier
-        account.save(update_fields=["tier"])
-        return change
+        return _refresh_locked_tier(shop, account, customer, reason, today)
+
+
+def _refresh_locked_tier(shop, account, customer, reason, today=None):
+    if not Tier.objects.filter(shop=shop).exists() and account.tier_id is None:
+        return None
+    spend = rolling_spend(shop, customer, today)
+    tier = tier_for_spend(shop, spend)
+    if tier == account.tier:
+        return None
+    change = TierChange.objects.create(
+        shop=shop,
+        account=account,
+        from_tier=account.tier,
+        to_tier=tier,
+        spend_idr=spend,
+        reason=reason[:200],
+    )
+    account.tier = tier
+    account.save(update_fields=["tier"])
+    return change
 
 
 # ---- Sale screen ----

@@ -19,6 +19,7 @@ urlpatterns = [
     path("members/<int:customer_id>/", views.member, name="member"),
     path("members/<int:customer_id>/adjust/", views.adjust, name="adjust"),
     path("members/<int:customer_id>/credit/", views.store_credit, name="credit"),
+    path("members/<int:customer_id>/redeem/", views.redeem, name="redeem"),
     path("members/<int:customer_id>/card/", views.card, name="card"),
     path("members/<int:customer_id>/card.png", views.card_png, name="card_png"),
     path("members/<int:customer_id>/card.svg", views.card_svg, name="card_svg"),

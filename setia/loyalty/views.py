@@ -3,6 +3,7 @@ import secrets
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from setia.loyalty.forms import (
     AdjustForm,
     ProgramForm,
     PromoForm,
+    RedeemForm,
     RewardForm,
     StoreCreditForm,
     TierForm,
@@ -48,7 +50,7 @@ def index(request):
     program = ledger.current_program(shop)
     accounts = PointsAccount.objects.filter(shop=shop, customer__isnull=False)
     top = accounts.select_related("customer", "tier").order_by("-balance", "id")[:20]
-    outstanding = sum(accounts.values_list("balance", flat=True))
+    outstanding = accounts.aggregate(total=Sum("balance"))["total"] or 0
     return render(
         request,
         "loyalty/index.html",
@@ -233,6 +235,7 @@ def member(request, customer_id):
             else [],
             "adjust_form": AdjustForm(initial={"key": secrets.token_hex(8)}),
             "credit_form": StoreCreditForm(initial={"key": secrets.token_hex(8)}),
+            "redeem_form": RedeemForm(shop=shop, initial={"key": secrets.token_hex(8)}),
         },
     )
 
@@ -257,6 +260,38 @@ def adjust(request, customer_id):
             messages.error(request, " ".join(exc.messages))
     else:
         messages.error(request, _("Enter the points and a reason."))
+    return redirect("loyalty:member", customer.pk)
+
+
+@require_POST
+@staff_required
+def redeem(request, customer_id):
+    """Give a reward for points outside a sale; the form's key stops doubles."""
+    customer = _customer(request, customer_id)
+    form = RedeemForm(request.POST, shop=request.shop)
+    if not form.is_valid():
+        messages.error(request, _("Choose a reward."))
+        return redirect("loyalty:member", customer.pk)
+    reward = form.cleaned_data["reward"]
+    try:
+        redemption = services.quote_redemption(
+            request.shop,
+            customer,
+            points=0,
+            reward_id=reward.pk,
+            amount_idr=max(reward.value_idr, 1),
+        )
+        services.redeem_points(
+            request.shop,
+            customer,
+            redemption,
+            by=request.user,
+            idempotency_key=form.cleaned_data["key"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("loyalty:member", customer.pk)
+    messages.success(request, _("“%(name)s” given for points.") % {"name": reward.name})
     return redirect("loyalty:member", customer.pk)
 
 

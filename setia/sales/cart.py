@@ -10,9 +10,7 @@ from setia.sales.models import PaymentMethod
 from setia.sales.pricing import LineInput, Quote, quote_cart
 from setia.sales.services import PaymentInput
 
-COUNTER_METHODS = [
-    m for m in PaymentMethod if m != PaymentMethod.STORE_CREDIT
-]
+COUNTER_METHODS = [m for m in PaymentMethod if m != PaymentMethod.STORE_CREDIT]
 
 
 def to_int(value, default: int = 0) -> int:
@@ -83,7 +81,7 @@ class CartState:
         return state
 
     def apply(self, action: str) -> None:
-        """Change the cart for a button press: add:ID, inc:N, dec:N, del:N, nocustomer."""
+        """Apply a button press: add:ID, inc:N, dec:N, del:N or nocustomer."""
         verb, _sep, arg = action.partition(":")
         number = to_int(arg, -1)
         if verb == "add" and number > 0:
@@ -146,15 +144,15 @@ class CartState:
                 )
         return quote
 
-    def payments(self, total_idr: int) -> list[PaymentInput]:
-        """The tendered payments; a blank first amount means "exactly the rest"."""
+    def payments(self) -> list[PaymentInput]:
+        """The tendered payments; a blank first amount (None) means "the rest"."""
         second = to_int(self.pay_amount2)
         if self.pay_amount:
             first = to_int(self.pay_amount)
         elif self.on_credit:
             first = 0
         else:
-            first = max(0, total_idr - second)
+            first = None
         payments = [PaymentInput(self.pay_method, first)]
         if second:
             payments.append(PaymentInput(self.pay_method2, second))

@@ -38,30 +38,113 @@ LEBARAN = [dt.date(2025, 3, 31), dt.date(2026, 3, 20)]
 SIZES = ["S", "M", "L", "XL", "XXL"]
 # (category, names, price range in thousands, sized?, colours)
 CATALOGUE = [
-    ("gamis", ["Gamis Zahra", "Gamis Aisyah Polos", "Gamis Brukat Nadia",
-               "Gamis Ceruty Alya", "Gamis Set Khimar Hana", "Gamis Umbrella"], (160, 250), True,
-     ["Hitam", "Navy", "Mocca", "Sage"]),
-    ("tunik", ["Tunik Aira", "Tunik Kancing Depan", "Tunik Motif Bunga",
-               "Tunik Linen Salma"], (110, 170), True, ["Dusty Pink", "Putih", "Navy"]),
-    ("blus", ["Blus Rayon Kirana", "Blus Katun Jepang", "Blus Ruffle Dinda",
-              "Blus Kerja Polos", "Blus Batik Modern"], (85, 140), True, ["Putih", "Hitam", "Lilac"]),
-    ("hijab", ["Pashmina Ceruty", "Hijab Segi Empat Voal", "Bergo Instan Jersey",
-               "Pashmina Plisket", "Hijab Paris Polos", "Bergo Sport", "Khimar Syari"],
-     (60, 95), False, ["Hitam", "Mocca", "Milo", "Army", "Maroon"]),
-    ("rok", ["Rok Plisket", "Rok Span Kerja", "Rok Jeans A-Line"], (85, 140), True,
-     ["Hitam", "Coksu"]),
-    ("celana kulot", ["Kulot Highwaist", "Kulot Linen", "Celana Kulot Jeans"],
-     (90, 150), True, ["Hitam", "Cream"]),
-    ("dress", ["Dress Midi Laila", "Dress Kaftan Batik", "Dress Tunik Polkadot",
-               "Dress Satin Lebaran"], (140, 240), True, ["Navy", "Emerald", "Rose"]),
-    ("outer", ["Cardigan Rajut", "Outer Kimono Motif", "Outer Blazer Wanita",
-               "Cardigan Panjang"], (95, 180), True, ["Abu", "Cream", "Hitam"]),
-    ("mukena", ["Mukena Katun Jepang", "Mukena Traveling Parasut", "Mukena Bali Bordir",
-                "Mukena Anak"], (120, 250), False, ["Putih", "Pastel"]),
+    (
+        "gamis",
+        [
+            "Gamis Zahra",
+            "Gamis Aisyah Polos",
+            "Gamis Brukat Nadia",
+            "Gamis Ceruty Alya",
+            "Gamis Set Khimar Hana",
+            "Gamis Umbrella",
+        ],
+        (160, 250),
+        True,
+        ["Hitam", "Navy", "Mocca", "Sage"],
+    ),
+    (
+        "tunik",
+        ["Tunik Aira", "Tunik Kancing Depan", "Tunik Motif Bunga", "Tunik Linen Salma"],
+        (110, 170),
+        True,
+        ["Dusty Pink", "Putih", "Navy"],
+    ),
+    (
+        "blus",
+        [
+            "Blus Rayon Kirana",
+            "Blus Katun Jepang",
+            "Blus Ruffle Dinda",
+            "Blus Kerja Polos",
+            "Blus Batik Modern",
+        ],
+        (85, 140),
+        True,
+        ["Putih", "Hitam", "Lilac"],
+    ),
+    (
+        "hijab",
+        [
+            "Pashmina Ceruty",
+            "Hijab Segi Empat Voal",
+            "Bergo Instan Jersey",
+            "Pashmina Plisket",
+            "Hijab Paris Polos",
+            "Bergo Sport",
+            "Khimar Syari",
+        ],
+        (60, 95),
+        False,
+        ["Hitam", "Mocca", "Milo", "Army", "Maroon"],
+    ),
+    (
+        "rok",
+        ["Rok Plisket", "Rok Span Kerja", "Rok Jeans A-Line"],
+        (85, 140),
+        True,
+        ["Hitam", "Coksu"],
+    ),
+    (
+        "celana kulot",
+        ["Kulot Highwaist", "Kulot Linen", "Celana Kulot Jeans"],
+        (90, 150),
+        True,
+        ["Hitam", "Cream"],
+    ),
+    (
+        "dress",
+        [
+            "Dress Midi Laila",
+            "Dress Kaftan Batik",
+            "Dress Tunik Polkadot",
+            "Dress Satin Lebaran",
+        ],
+        (140, 240),
+        True,
+        ["Navy", "Emerald", "Rose"],
+    ),
+    (
+        "outer",
+        [
+            "Cardigan Rajut",
+            "Outer Kimono Motif",
+            "Outer Blazer Wanita",
+            "Cardigan Panjang",
+        ],
+        (95, 180),
+        True,
+        ["Abu", "Cream", "Hitam"],
+    ),
+    (
+        "mukena",
+        [
+            "Mukena Katun Jepang",
+            "Mukena Traveling Parasut",
+            "Mukena Bali Bordir",
+            "Mukena Anak",
+        ],
+        (120, 250),
+        False,
+        ["Putih", "Pastel"],
+    ),
 ]
 WEEKDAY_WEIGHT = [0.8, 0.75, 0.85, 0.9, 1.05, 1.5, 1.7]  # Monday first
-METHODS = [PaymentMethod.CASH, PaymentMethod.QRIS, PaymentMethod.TRANSFER,
-           PaymentMethod.EWALLET]
+METHODS = [
+    PaymentMethod.CASH,
+    PaymentMethod.QRIS,
+    PaymentMethod.TRANSFER,
+    PaymentMethod.EWALLET,
+]
 METHOD_WEIGHTS = [55, 25, 12, 8]
 
 
@@ -89,7 +172,7 @@ def _make_catalogue(shop, rng: random.Random, start: dt.date):
     products, variants = [], []
     created = timezone.make_aware(dt.datetime.combine(start, dt.time(9)))
     code = 100
-    for category, names, (low, high), sized, colours in CATALOGUE:
+    for category, names, (low, high), _sized, _colours in CATALOGUE:
         for name in names:
             code += 1
             price = _round_price(rng.uniform(low, high))
@@ -111,8 +194,10 @@ def _make_catalogue(shop, rng: random.Random, start: dt.date):
     by_product = defaultdict(list)
     for product, spec in zip(products, _specs(), strict=True):
         _category, sized, colours = spec
-        sizes = rng.sample(SIZES[:4], 3) + ["XXL"] if sized and rng.random() < 0.5 else (
-            ["M", "L", "XL"] if sized else [""]
+        sizes = (
+            rng.sample(SIZES[:4], 3) + ["XXL"]
+            if sized and rng.random() < 0.5
+            else (["M", "L", "XL"] if sized else [""])
         )
         picked = rng.sample(colours, min(len(colours), rng.randint(1, 3)))
         for size in sorted(set(sizes), key=lambda s: SIZES.index(s) if s else 0):
@@ -134,7 +219,9 @@ class _Days:
     """Weighted sampling of business days between two dates."""
 
     def __init__(self, start: dt.date, end: dt.date):
-        self.days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+        self.days = [
+            start + dt.timedelta(days=i) for i in range((end - start).days + 1)
+        ]
         self.cum = list(accumulate(_season(d) for d in self.days))
 
     def pick(self, rng: random.Random, lo: int = 0, hi: int | None = None) -> dt.date:
@@ -151,7 +238,9 @@ def populate(shop, rng: random.Random, today: dt.date, n_customers: int = 600) -
     start = today - dt.timedelta(days=730)
     products, variants_of = _make_catalogue(shop, rng, start)
     clerks = list(
-        Membership.objects.filter(shop=shop).order_by("id").values_list("user_id", flat=True)
+        Membership.objects.filter(shop=shop)
+        .order_by("id")
+        .values_list("user_id", flat=True)
     )
     customers = list(Customer.objects.filter(shop=shop).order_by("id"))
     days = _Days(start, today)
@@ -178,7 +267,9 @@ def populate(shop, rng: random.Random, today: dt.date, n_customers: int = 600) -
         visits.append((days.pick(rng), None))
     visits.sort(key=lambda v: (v[0], v[1].pk if v[1] else 0))
 
-    sales, lines_of = _build_sales(shop, rng, visits, products, variants_of, clerks, today)
+    sales, lines_of = _build_sales(
+        shop, rng, visits, products, variants_of, clerks, today
+    )
     Sale.objects.bulk_create(sales, batch_size=2000)
     all_lines = []
     for sale, lines in zip(sales, lines_of, strict=True):
@@ -186,7 +277,9 @@ def populate(shop, rng: random.Random, today: dt.date, n_customers: int = 600) -
             line.sale = sale
             all_lines.append(line)
     SaleLine.objects.bulk_create(all_lines, batch_size=2000)
-    SaleCounter.objects.update_or_create(shop=shop, defaults={"last_number": len(sales)})
+    SaleCounter.objects.update_or_create(
+        shop=shop, defaults={"last_number": len(sales)}
+    )
     payments = _payments(rng, sales, today)
     Payment.objects.bulk_create(payments, batch_size=2000)
     returns = _returns(rng, sales, lines_of, today, clerks)
@@ -208,18 +301,30 @@ def populate(shop, rng: random.Random, today: dt.date, n_customers: int = 600) -
 def _build_sales(shop, rng, visits, products, variants_of, clerks, today):
     sales, lines_of = [], []
     tz = timezone.get_current_timezone()
-    popular = [p for p in products]
+    popular = list(products)
     weights = [rng.uniform(0.3, 3.0) for _ in popular]
     cum = list(accumulate(weights))
     for number, (on, customer) in enumerate(visits, start=1):
-        reseller = customer is not None and customer.customer_type == CustomerType.RESELLER
-        n_lines = rng.randint(2, 5) if reseller else rng.choices([1, 2, 3], [60, 30, 10])[0]
+        reseller = (
+            customer is not None and customer.customer_type == CustomerType.RESELLER
+        )
+        n_lines = (
+            rng.randint(2, 5) if reseller else rng.choices([1, 2, 3], [60, 30, 10])[0]
+        )
         chosen = {}
         for _ in range(n_lines):
             product = popular[bisect.bisect_left(cum, rng.random() * cum[-1])]
             variant = rng.choice(variants_of[product.pk])
-            qty = rng.randint(3, 12) if reseller else rng.choices([1, 2, 3], [80, 15, 5])[0]
-            chosen[variant.pk] = (product, variant, chosen.get(variant.pk, (0, 0, 0))[2] + qty)
+            qty = (
+                rng.randint(3, 12)
+                if reseller
+                else rng.choices([1, 2, 3], [80, 15, 5])[0]
+            )
+            chosen[variant.pk] = (
+                product,
+                variant,
+                chosen.get(variant.pk, (0, 0, 0))[2] + qty,
+            )
         per_product = defaultdict(int)
         for product, _variant, qty in chosen.values():
             per_product[product.pk] += qty
@@ -240,7 +345,12 @@ def _build_sales(shop, rng, visits, products, variants_of, clerks, today):
             )
         subtotal = sum(line.line_total_idr for line in lines)
         discount = 0
-        if customer is not None and not reseller and subtotal >= 300_000 and rng.random() < 0.2:
+        if (
+            customer is not None
+            and not reseller
+            and subtotal >= 300_000
+            and rng.random() < 0.2
+        ):
             discount = 10_000
         total = subtotal - discount
         minute = rng.randint(9 * 60, 17 * 60 + 30)
@@ -267,9 +377,8 @@ def _build_sales(shop, rng, visits, products, variants_of, clerks, today):
 def _payments(rng, sales, today):
     payments = []
     for sale in sales:
-        credit = (
-            sale.customer is not None
-            and rng.random() < (0.08 if sale.customer.customer_type == "reseller" else 0.015)
+        credit = sale.customer is not None and rng.random() < (
+            0.08 if sale.customer.customer_type == "reseller" else 0.015
         )
         method = rng.choices(METHODS, METHOD_WEIGHTS)[0]
         if not credit:
@@ -351,8 +460,9 @@ def _restocks(shop, rng, days, products, variants_of, clerks):
             continue
         restock = Restock(
             shop=shop,
-            supplier=rng.choice(["Tanah Abang, Blok A", "Tanah Abang, Blok B",
-                                 "Tanah Abang, Metro"]),
+            supplier=rng.choice(
+                ["Tanah Abang, Blok A", "Tanah Abang, Blok B", "Tanah Abang, Metro"]
+            ),
             received_on=day,
             created_at=timezone.make_aware(dt.datetime.combine(day, dt.time(14))),
             created_by_id=clerks[0] if clerks else None,
@@ -360,10 +470,17 @@ def _restocks(shop, rng, days, products, variants_of, clerks):
         picked = rng.sample(products, rng.randint(3, 8))
         rows = []
         for product in picked:
-            for variant in rng.sample(variants_of[product.pk], min(3, len(variants_of[product.pk]))):
-                rows.append(RestockLine(restock=restock, variant=variant,
-                                        quantity=rng.randint(3, 12),
-                                        unit_cost_idr=product.cost_idr))
+            for variant in rng.sample(
+                variants_of[product.pk], min(3, len(variants_of[product.pk]))
+            ):
+                rows.append(
+                    RestockLine(
+                        restock=restock,
+                        variant=variant,
+                        quantity=rng.randint(3, 12),
+                        unit_cost_idr=product.cost_idr,
+                    )
+                )
         restock.total_cost_idr = sum(r.quantity * r.unit_cost_idr for r in rows)
         made.append(restock)
         lines.append(rows)
@@ -383,28 +500,55 @@ def _settle_stock(shop, rng, sale_lines, restock_lines, returns, variants_of):
     flow = defaultdict(int)
     for row in restock_lines:
         flow[row.variant_id] += row.quantity
-        movements.append(StockMovement(shop=shop, variant_id=row.variant_id,
-                                       kind=MovementKind.RESTOCK, quantity=row.quantity,
-                                       restock=row.restock, created_at=row.restock.created_at))
+        movements.append(
+            StockMovement(
+                shop=shop,
+                variant_id=row.variant_id,
+                kind=MovementKind.RESTOCK,
+                quantity=row.quantity,
+                restock=row.restock,
+                created_at=row.restock.created_at,
+            )
+        )
     for line in sale_lines:
         flow[line.variant_id] -= line.quantity
-        movements.append(StockMovement(shop=shop, variant_id=line.variant_id,
-                                       kind=MovementKind.SALE, quantity=-line.quantity,
-                                       sale=line.sale, created_at=line.sale.created_at))
+        movements.append(
+            StockMovement(
+                shop=shop,
+                variant_id=line.variant_id,
+                kind=MovementKind.SALE,
+                quantity=-line.quantity,
+                sale=line.sale,
+                created_at=line.sale.created_at,
+            )
+        )
     for sale_return, line in returns:
         flow[line.variant_id] += 1
-        movements.append(StockMovement(shop=shop, variant_id=line.variant_id,
-                                       kind=MovementKind.RETURN, quantity=1,
-                                       sale=line.sale, sale_return=sale_return,
-                                       created_at=sale_return.created_at))
+        movements.append(
+            StockMovement(
+                shop=shop,
+                variant_id=line.variant_id,
+                kind=MovementKind.RETURN,
+                quantity=1,
+                sale=line.sale,
+                sale_return=sale_return,
+                created_at=sale_return.created_at,
+            )
+        )
     now = timezone.now()
     variants = [v for vs in variants_of.values() for v in vs]
     for variant in variants:
         variant.stock = rng.choice([0, 1, 2, 3, 4, 5, 6, 8, 10, 12])
         delta = variant.stock - flow[variant.pk]
         if delta:
-            movements.append(StockMovement(shop=shop, variant=variant,
-                                           kind=MovementKind.ADJUSTMENT, quantity=delta,
-                                           created_at=now))
+            movements.append(
+                StockMovement(
+                    shop=shop,
+                    variant=variant,
+                    kind=MovementKind.ADJUSTMENT,
+                    quantity=delta,
+                    created_at=now,
+                )
+            )
     Variant.objects.bulk_update(variants, ["stock"], batch_size=1000)
     StockMovement.objects.bulk_create(movements, batch_size=5000)

@@ -149,6 +149,9 @@ class SaleCounter(models.Model):
         verbose_name = _("sale counter")
         verbose_name_plural = _("sale counters")
 
+    def __str__(self) -> str:
+        return f"{self.shop_id}: {self.last_number}"
+
 
 class Sale(models.Model):
     shop = models.ForeignKey(

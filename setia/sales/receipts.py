@@ -24,28 +24,40 @@ def receipt_text(sale: Sale) -> str:
         out.append(f"   @ {price} = {format_rupiah(line.line_total_idr)}")
         if line.discount_idr:
             out.append(
-                "   " + _("discount %(amount)s") % {"amount": format_rupiah(line.discount_idr)}
+                "   "
+                + _("discount %(amount)s")
+                % {"amount": format_rupiah(line.discount_idr)}
             )
     out.append("")
     if sale.discount_idr or sale.reward_discount_idr:
-        out.append(_("Subtotal: %(amount)s") % {"amount": format_rupiah(sale.subtotal_idr)})
+        out.append(
+            _("Subtotal: %(amount)s") % {"amount": format_rupiah(sale.subtotal_idr)}
+        )
         if sale.discount_idr:
-            out.append(_("Discount: %(amount)s") % {"amount": format_rupiah(sale.discount_idr)})
+            out.append(
+                _("Discount: %(amount)s") % {"amount": format_rupiah(sale.discount_idr)}
+            )
         if sale.reward_discount_idr:
             out.append(
-                _("Reward: %(amount)s") % {"amount": format_rupiah(sale.reward_discount_idr)}
+                _("Reward: %(amount)s")
+                % {"amount": format_rupiah(sale.reward_discount_idr)}
             )
     out.append(_("*Total: %(amount)s*") % {"amount": format_rupiah(sale.total_idr)})
     for payment in sale.payments.all():
-        out.append(f"{payment.get_method_display()}: {format_rupiah(payment.amount_idr)}")
+        out.append(
+            f"{payment.get_method_display()}: {format_rupiah(payment.amount_idr)}"
+        )
     if sale.change_idr:
         out.append(_("Change: %(amount)s") % {"amount": format_rupiah(sale.change_idr)})
     if sale.outstanding_idr:
         out.append(
-            _("Unpaid (kasbon): %(amount)s") % {"amount": format_rupiah(sale.outstanding_idr)}
+            _("Unpaid (kasbon): %(amount)s")
+            % {"amount": format_rupiah(sale.outstanding_idr)}
         )
     if sale.returned_idr:
-        out.append(_("Returned: %(amount)s") % {"amount": format_rupiah(sale.returned_idr)})
+        out.append(
+            _("Returned: %(amount)s") % {"amount": format_rupiah(sale.returned_idr)}
+        )
     if sale.is_voided:
         out.append(_("VOIDED"))
     out += ["", _("Thank you for shopping with us!")]

@@ -19,6 +19,8 @@ from setia.accounts import audit
 from setia.accounts.models import Membership, Role, Shop, User
 from setia.customers import services as customer_services
 from setia.customers.models import Customer
+from setia.lib.money import format_rupiah
+from setia.loyalty import services as loyalty
 from setia.sales.history import (  # noqa: F401 - part of this module's interface
     customer_outstanding_idr,
     daily_summary,
@@ -44,7 +46,6 @@ from setia.sales.models import (
     StockMovement,
     Variant,
 )
-from setia.loyalty import services as loyalty
 from setia.sales.pricing import LineInput, load_variants, price_lines
 
 __all__ = [
@@ -70,8 +71,10 @@ __all__ = [
 
 @dataclass
 class PaymentInput:
+    """Money tendered; `amount_idr=None` pays exactly what the others leave."""
+
     method: str
-    amount_idr: int
+    amount_idr: int | None
 
 
 @dataclass
@@ -150,7 +153,13 @@ def create_product(
 
 @transaction.atomic
 def update_product(
-    shop: Shop, by: User | None, product: Product, *, add_sizes=(), add_colours=(), **fields
+    shop: Shop,
+    by: User | None,
+    product: Product,
+    *,
+    add_sizes=(),
+    add_colours=(),
+    **fields,
 ) -> Product:
     """Change a product's fields; new sizes/colours add variants, none are removed."""
     assert product.shop_id == shop.pk
@@ -200,6 +209,11 @@ def _settle_payments(
 ) -> tuple[list[PaymentInput], int, int]:
     """(payments to record, change to give, outstanding credit)."""
     valid = {choice.value for choice in PaymentMethod}
+    given = sum(p.amount_idr or 0 for p in payments)
+    payments = [
+        PaymentInput(p.method, max(0, total_idr - given)) if p.amount_idr is None else p
+        for p in payments
+    ]
     tendered = []
     for payment in payments:
         if payment.method not in valid:
@@ -212,10 +226,12 @@ def _settle_payments(
     if paid < total_idr:
         if not credit_allowed:
             raise ValidationError(
-                _("Paid %(paid)s of %(total)s. Collect the rest or record it as credit "
-                  "(kasbon) for a named customer."),
+                _(
+                    "Paid %(paid)s of %(total)s. Collect the rest or record it as "
+                    "credit (kasbon) for a named customer."
+                ),
                 code="underpaid",
-                params={"paid": paid, "total": total_idr},
+                params={"paid": format_rupiah(paid), "total": format_rupiah(total_idr)},
             )
         return tendered, 0, total_idr - paid
     change = paid - total_idr
@@ -447,7 +463,8 @@ def _record_sale(
     loyalty.record_sale_loyalty(sale, redemption, by)
     if customer is not None:
         customer_services.note_purchase(customer, today)
-    audit.record(shop, by, "sale.recorded", sale)
+    # No audit event per sale: the sale row itself records who and when; the
+    # audit log keeps the changes made afterwards (returns, voids, settlements).
     return sale
 
 
@@ -469,7 +486,7 @@ def settle_credit(
         raise ValidationError(
             _("Enter an amount between Rp 1 and the unpaid %(left)s."),
             code="amount",
-            params={"left": sale.outstanding_idr},
+            params={"left": format_rupiah(sale.outstanding_idr)},
         )
     payment = Payment.objects.create(
         sale=sale,
@@ -628,7 +645,13 @@ def void_sale(shop: Shop, by: User, sale: Sale, *, reason: str) -> Sale:
     sale.void_reason = reason.strip()[:200]
     sale.outstanding_idr = 0
     sale.save(
-        update_fields=["status", "voided_at", "voided_by", "void_reason", "outstanding_idr"]
+        update_fields=[
+            "status",
+            "voided_at",
+            "voided_by",
+            "void_reason",
+            "outstanding_idr",
+        ]
     )
     loyalty.reverse_sale_void(sale, by)
     audit.record(shop, by, "sale.voided", sale)

@@ -157,13 +157,12 @@ def new_sale(request):
 
 
 def _save_sale(request, state: CartState):
-    quote = state.quote(request.shop)
     try:
         sale = services.record_sale(
             request.shop,
             request.user,
             lines=state.lines,
-            payments=state.payments(quote.total_idr),
+            payments=state.payments(),
             idempotency_key=state.key,
             customer=state.customer,
             discount_idr=state.discount_idr,
@@ -235,7 +234,8 @@ def sale_detail(request, sale_id: int):
     sale = _get_sale(request, sale_id)
     left = returnable_quantities(sale)
     lines = [
-        (line, left[line.pk], line.quantity - left[line.pk]) for line in sale.lines.all()
+        (line, left[line.pk], line.quantity - left[line.pk])
+        for line in sale.lines.all()
     ]
     return render(
         request,
@@ -247,7 +247,9 @@ def sale_detail(request, sale_id: int):
             "returns": sale.returns.prefetch_related("lines__sale_line"),
             "payments": sale.payments.all(),
             "methods": COUNTER_METHODS,
-            "refund_methods": [m for m in RefundMethod if m != RefundMethod.STORE_CREDIT],
+            "refund_methods": [
+                m for m in RefundMethod if m != RefundMethod.STORE_CREDIT
+            ],
         },
     )
 
@@ -359,4 +361,3 @@ def customer_sales(request, customer_id: int):
     return render(
         request, "sales/customer_sales.html", {"customer": customer, **history}
     )
-

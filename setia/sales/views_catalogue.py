@@ -140,9 +140,7 @@ def restock_new(request):
             if key.startswith("qty_") and to_int(value) > 0:
                 variant_id = to_int(key[4:])
                 cost = to_int(request.POST.get(f"cost_{variant_id}"))
-                lines.append(
-                    services.RestockLineInput(variant_id, to_int(value), cost)
-                )
+                lines.append(services.RestockLineInput(variant_id, to_int(value), cost))
         try:
             services.record_restock(
                 request.shop,

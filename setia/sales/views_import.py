@@ -78,7 +78,10 @@ def import_preview(request):
             del request.session[SESSION_KEY]
             messages.success(
                 request,
-                _("%(sales)s sales imported, %(same)s already there, %(bad)s rows skipped.")
+                _(
+                    "%(sales)s sales imported, %(same)s already there, "
+                    "%(bad)s rows skipped."
+                )
                 % {
                     "sales": result.created,
                     "same": result.unchanged,
@@ -90,8 +93,10 @@ def import_preview(request):
     except (tabular.TabularError, ValidationError) as exc:
         path.unlink(missing_ok=True)
         request.session.pop(SESSION_KEY, None)
-        text = exc.message if isinstance(exc, tabular.TabularError) else " ".join(
-            exc.messages
+        text = (
+            exc.message
+            if isinstance(exc, tabular.TabularError)
+            else " ".join(exc.messages)
         )
         messages.error(request, text)
         return redirect("sales:import")

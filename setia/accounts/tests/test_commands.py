@@ -61,7 +61,9 @@ def test_backup_then_restore_into_an_empty_database_gives_back_every_row(tmp_pat
     run("restore", str(target), yes=True)
     connection.close()
     assert _row_counts() == before
-    restored = sorted(Shop.objects.get(slug="demo").customers.values_list("name", "phone"))
+    restored = sorted(
+        Shop.objects.get(slug="demo").customers.values_list("name", "phone")
+    )
     assert restored == names
 
 

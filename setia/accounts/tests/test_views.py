@@ -32,8 +32,14 @@ def test_owner_signs_up_her_shop_and_lands_on_home(client):
 def test_signup_rejects_a_bad_number_in_indonesian(client):
     response = client.post(
         reverse("accounts:signup"),
-        {"shop_name": "X", "full_name": "X", "whatsapp": "12", "language": "id",
-         "username": "x1", "password": "gamis-hitam-XL-2026"},
+        {
+            "shop_name": "X",
+            "full_name": "X",
+            "whatsapp": "12",
+            "language": "id",
+            "username": "x1",
+            "password": "gamis-hitam-XL-2026",
+        },
     )
     assert response.status_code == 200
     assert "bukan nomor telepon" in response.content.decode()
@@ -70,8 +76,12 @@ def test_staff_cannot_reach_owner_pages(staff_client, shop):
 def test_owner_adds_staff_who_can_then_log_in(owner_client, shop, client):
     response = owner_client.post(
         reverse("accounts:add_staff"),
-        {"full_name": "Rina", "username": "rina2", "password": "kulot-biru-2026",
-         "role": Role.STAFF},
+        {
+            "full_name": "Rina",
+            "username": "rina2",
+            "password": "kulot-biru-2026",
+            "role": Role.STAFF,
+        },
     )
     assert response.status_code == 302
     member = Membership.objects.get(shop=shop, user__username="rina2")
@@ -127,7 +137,9 @@ def test_user_with_two_shops_switches_between_them(owner_client, owner, other_sh
 
 @pytest.mark.django_db
 def test_cannot_switch_to_a_shop_one_is_not_member_of(owner_client, other_shop):
-    response = owner_client.post(reverse("accounts:switch_shop"), {"shop": other_shop.pk})
+    response = owner_client.post(
+        reverse("accounts:switch_shop"), {"shop": other_shop.pk}
+    )
     assert response.status_code == 404
 
 
@@ -158,8 +170,12 @@ def test_rupiah_and_date_are_indonesian_on_pages(owner_client, shop):
 def test_owner_edits_shop_details_and_it_is_audited(owner_client, shop):
     response = owner_client.post(
         reverse("accounts:edit_shop"),
-        {"name": "Butik Baru", "whatsapp": "081299998888", "address": "KN-3",
-         "language": "id"},
+        {
+            "name": "Butik Baru",
+            "whatsapp": "081299998888",
+            "address": "KN-3",
+            "language": "id",
+        },
     )
     assert response.status_code == 302
     shop.refresh_from_db()

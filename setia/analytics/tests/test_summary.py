@@ -100,3 +100,15 @@ def test_matches_a_python_loop_on_random_data():
         assert s.T[i] == (end - days[0]).astype(int)
         expected_m = per_day[1:].mean() if len(days) > 1 else 0.0
         assert_allclose(s.monetary[i], expected_m)
+
+
+def test_dense_integer_codes_and_sparse_keys_give_the_same_summary():
+    rng = np.random.default_rng(0)
+    cust = rng.integers(0, 50, 400)
+    day = np.datetime64("2025-01-01") + rng.integers(0, 90, 400)
+    amount = rng.random(400)
+    dense = summarize_purchases(cust, day, amount, time_unit="day")
+    sparse = summarize_purchases(cust * 10**9, day, amount, time_unit="day")
+    assert_array_equal(dense.customer * 10**9, sparse.customer)
+    assert_allclose(dense.monetary, sparse.monetary)
+    assert_allclose(dense.T, sparse.T)

@@ -1,9 +1,12 @@
 """Numbers and names as people type them."""
 
+import random
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from setia.customers.normalize import (
+    fast_mobile_e164,
     fold,
     name_key,
     search_needle,
@@ -27,6 +30,29 @@ from setia.lib.phones import normalize_phone
 )
 def test_normalisation_table(typed, e164):
     assert normalize_phone(typed) == e164
+    # The import's fast path either agrees or leaves the number to phonenumbers.
+    assert fast_mobile_e164(typed) in (e164, None)
+
+
+def test_fast_mobile_path_agrees_with_phonenumbers():
+    rng = random.Random(0)
+    taken = 0
+    for _ in range(3000):
+        national = "8" + "".join(
+            rng.choice("0123456789") for _ in range(rng.randint(6, 13))
+        )
+        lead = rng.choice(["0", "62", "+62", "+62 ", "", "00"])
+        sep = rng.choice(["", " ", "-", "."])
+        typed = lead + sep.join([national[:3], national[3:7], national[7:]])
+        fast = fast_mobile_e164(typed)
+        if fast is None:
+            continue
+        taken += 1
+        assert fast == normalize_phone(typed), typed
+    # Also the invalid ones the regex must leave alone.
+    for typed in ["0804-1234-5678", "0812-345", "62812", "+1 812 3456 7890"]:
+        assert fast_mobile_e164(typed) is None
+    assert taken > 500
 
 
 @pytest.mark.parametrize("typed", ["", "12345", "0812", "halo kak", "+1 555"])

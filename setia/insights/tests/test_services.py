@@ -18,7 +18,9 @@ def test_scoring_stores_one_row_per_buying_customer(shop):
     assert run.n_customers == 60
     scores = CustomerScore.objects.filter(run=run)
     assert scores.count() == 60
-    assert set(scores.values_list("customer_id", flat=True)) == {c.pk for c in customers}
+    assert set(scores.values_list("customer_id", flat=True)) == {
+        c.pk for c in customers
+    }
     assert set(scores.values_list("tier", flat=True)) == {0, 1, 2, 3}
     for s in scores:
         assert 1 <= s.r_score <= 5 and 1 <= s.f_score <= 5 and 1 <= s.m_score <= 5
@@ -34,7 +36,9 @@ def test_summary_counts_same_day_once_and_nets_returns_and_skips_voids(shop):
     add_sale(shop, customer, day, 100_000)
     add_sale(shop, customer, day, 50_000)  # same day: one shopping occasion
     add_sale(shop, customer, day + timedelta(days=30), 200_000, returned_idr=50_000)
-    add_sale(shop, customer, day + timedelta(days=60), 900_000, status=SaleStatus.VOIDED)
+    add_sale(
+        shop, customer, day + timedelta(days=60), 900_000, status=SaleStatus.VOIDED
+    )
     run = services.score_shop(shop)
     score = CustomerScore.objects.get(run=run, customer=customer)
     assert score.n_purchases == 2
@@ -75,3 +79,70 @@ def test_old_runs_are_dropped_and_scores_never_mix_shops(shop, other_shop):
     assert services.latest_run(other_shop) is None
     run = services.latest_run(shop)
     assert CustomerScore.objects.filter(run=run).exclude(shop=shop).count() == 0
+
+
+@pytest.mark.django_db
+def test_lapsed_regular_is_at_risk_and_recent_regular_is_not(shop):
+    shop_history(shop, n_customers=40)
+    today = date.today()
+    lapsed = Customer.objects.create(shop=shop, name="Lama", phone="+6281322220001")
+    steady = Customer.objects.create(shop=shop, name="Rajin", phone="+6281322220002")
+    for week in range(10):  # weekly for ten weeks, then gone for a year
+        add_sale(shop, lapsed, today - timedelta(days=430 - 7 * week), 200_000)
+        add_sale(shop, steady, today - timedelta(days=63 - 7 * week), 200_000)
+    run = services.score_shop(shop)
+    assert CustomerScore.objects.get(run=run, customer=lapsed).is_at_risk
+    assert not CustomerScore.objects.get(run=run, customer=steady).is_at_risk
+    stake = CustomerScore.objects.get(run=run, customer=lapsed).value_at_stake_idr
+    # Rp 2 jt over 430 days of acquaintance, per year.
+    assert abs(stake - 2_000_000 * 365 / 430) <= 1
+
+
+@pytest.mark.django_db
+def test_share_of_wallet_uses_the_customers_own_budget(shop):
+    shop_history(shop, n_customers=30)
+    customer = Customer.objects.create(
+        shop=shop,
+        name="Budget",
+        phone="+6281322220003",
+        monthly_clothing_spend_idr=500_000,
+    )
+    today = date.today()
+    add_sale(shop, customer, today - timedelta(days=300), 600_000)
+    add_sale(shop, customer, today - timedelta(days=150), 600_000)
+    run = services.score_shop(shop)
+    share = CustomerScore.objects.get(run=run, customer=customer).share_of_wallet
+    # Rp 1.2 jt over ~300 days (9.86 months) = Rp 121.7 rb a month of Rp 500 rb.
+    assert share == pytest.approx(1_200_000 / (300 / 30.4375) / 500_000, rel=1e-3)
+    other = CustomerScore.objects.filter(run=run).exclude(customer=customer).first()
+    assert other.share_of_wallet is None
+
+
+@pytest.mark.django_db
+def test_recommendations_are_items_bought_together_not_yet_bought(shop, owner):
+    from setia.sales.tests.factories import make_customer, make_product, sell
+
+    shop_history(shop, n_customers=30)
+    gamis = make_product(shop, name="Gamis", stock=100).variants.first()
+    hijab = make_product(shop, name="Hijab", stock=100).variants.first()
+    kulot = make_product(shop, name="Kulot", stock=100).variants.first()
+    for i in range(4):
+        buyer = make_customer(shop, name=f"Pembeli {i}")
+        from setia.sales.services import LineInput, PaymentInput, record_sale
+
+        record_sale(
+            shop,
+            owner,
+            customer=buyer,
+            idempotency_key=f"pair-{i}",
+            lines=[LineInput(gamis.pk, 1), LineInput(hijab.pk, 1)],
+            payments=[PaymentInput("cash", 10_000_000)],
+        )
+    only_gamis = make_customer(shop, name="Baru Gamis")
+    sell(shop, owner, gamis, customer=only_gamis)
+    add_sale(shop, only_gamis, date.today() - timedelta(days=90), 100_000)
+    run = services.score_shop(shop)
+    score = CustomerScore.objects.get(run=run, customer=only_gamis)
+    assert score.recommended_product_ids[0] == hijab.product_id
+    assert gamis.product_id not in score.recommended_product_ids
+    assert kulot.product_id not in score.recommended_product_ids  # never co-bought

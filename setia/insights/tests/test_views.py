@@ -63,10 +63,9 @@ def test_at_risk_lists_slipping_customers_with_whatsapp(staff_client, scored_sho
     response = staff_client.get(reverse("insights:at_risk"))
     rows = list(response.context["rows"])
     assert rows, "a two-year history has lapsed customers"
-    for row in rows:
-        assert row.probability_alive is None or row.probability_alive < 0.5 or (
-            row.segment in (6, 7, 8)
-        )
+    assert all(row.is_at_risk for row in rows)
+    tiers = [row.tier for row in rows]
+    assert tiers == sorted(tiers)  # Platinum and Gold first
     assert "wa.me/62" in response.content.decode()
 
 
@@ -81,3 +80,35 @@ def test_score_command(scored_shop):
     out = io.StringIO()
     call_command("score", shop=scored_shop.slug, stdout=out)
     assert "80 customers scored" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_cohort_page_shows_retention_by_first_month(staff_client, scored_shop):
+    response = staff_client.get(reverse("insights:cohorts"))
+    table = response.context["table"]
+    assert 1 <= len(table["rows"]) <= 12
+    for row in table["rows"]:
+        first = row["cells"][0]
+        assert first["share"] == 1.0 and first["n"] == row["size"]
+    assert "Apakah pelanggan baru kembali?" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_bought_together_lists_pairs_with_product_names(staff_client, shop, owner):
+    from setia.sales.services import LineInput, PaymentInput, record_sale
+    from setia.sales.tests.factories import make_product
+
+    gamis = make_product(shop, name="Gamis Syari", stock=100).variants.first()
+    hijab = make_product(shop, name="Pashmina", stock=100).variants.first()
+    for i in range(3):
+        record_sale(
+            shop,
+            owner,
+            idempotency_key=f"t{i}",
+            lines=[LineInput(gamis.pk, 1), LineInput(hijab.pk, 1)],
+            payments=[PaymentInput("cash", 1_000_000)],
+        )
+    pairs = staff_client.get(reverse("insights:together")).context["pairs"]
+    assert len(pairs) == 1
+    assert {pairs[0]["a"], pairs[0]["b"]} == {"Gamis Syari", "Pashmina"}
+    assert pairs[0]["baskets"] == 3 and pairs[0]["confidence"] == 1.0

@@ -11,10 +11,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.db.models import Sum
+from django.test import Client
+from django.urls import reverse
 
 from setia.accounts.tests.factories import ShopFactory
 from setia.loyalty import services
-from setia.loyalty.models import EntryKind, PointsAccount, PointsEntry
+from setia.loyalty.models import EntryKind, PointsAccount, PointsEntry, Reward
 from setia.loyalty.services import Redemption
 from setia.loyalty.tests.factories import make_customer, make_program, make_sale
 
@@ -117,3 +119,40 @@ def test_simultaneous_store_credit_spending_never_goes_negative(shop, owner, mem
     results, errors = run_in_threads([spend(sale) for sale in sales])
     assert len(results) == 14
     assert services.store_credit_balance(shop, member) == 100_000 - 14 * 7_000
+
+
+def post_in_threads(user, url, payloads):
+    """One signed-in test client per thread, all posting at the same moment."""
+    clients = []
+    for _ in payloads:
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    jobs = [
+        (lambda c=client, p=payload: c.post(url, p).status_code)
+        for client, payload in zip(clients, payloads, strict=True)
+    ]
+    return run_in_threads(jobs)
+
+
+def test_fifty_simultaneous_reward_requests_never_overspend(shop, owner, member):
+    reward = Reward.objects.create(shop=shop, name="Jilbab", points_cost=7)
+    url = reverse("loyalty:redeem", args=[member.pk])
+    payloads = [{"reward": reward.pk, "key": f"k{n}"} for n in range(THREADS)]
+    statuses, errors = post_in_threads(owner, url, payloads)
+    assert errors == [] and set(statuses) == {302}
+    assert PointsEntry.objects.filter(kind=EntryKind.REDEEM).count() == 14
+    account = PointsAccount.objects.get(customer=member)
+    assert account.balance == 100 - 14 * 7 == 2
+
+
+def test_a_retried_reward_request_redeems_once(shop, owner, member):
+    reward = Reward.objects.create(shop=shop, name="Jilbab", points_cost=7, stock=20)
+    url = reverse("loyalty:redeem", args=[member.pk])
+    payloads = [{"reward": reward.pk, "key": "same-tap"}] * THREADS
+    statuses, errors = post_in_threads(owner, url, payloads)
+    assert errors == [] and set(statuses) == {302}
+    assert PointsEntry.objects.filter(kind=EntryKind.REDEEM).count() == 1
+    assert services.points_balance(shop, member) == 93
+    reward.refresh_from_db()
+    assert reward.stock == 19

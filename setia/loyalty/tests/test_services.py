@@ -399,3 +399,10 @@ def test_sales_of_another_shop_cannot_use_this_shops_reward(shop, other_shop, ow
         services.quote_redemption(
             other_shop, customer, points=0, reward_id=reward.pk, amount_idr=50_000
         )
+
+
+def test_sales_before_a_program_exists_make_no_points_account(shop, owner):
+    customer = make_customer(shop)
+    services.record_sale_loyalty(make_sale(shop, customer), None, owner)
+    assert not PointsEntry.objects.exists()
+    assert services.sale_screen_context(shop, customer)["loyalty_enabled"] is False

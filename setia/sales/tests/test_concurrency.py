@@ -29,9 +29,7 @@ def db_for_threads(shop, tmp_path):
     """Where the threads' connections go: the test database, or a file copy of
     an in-memory SQLite one."""
     settings_dict = connections.settings["default"]
-    if connection.vendor != "sqlite" or "mode=memory" not in str(
-        settings_dict["NAME"]
-    ):
+    if connection.vendor != "sqlite" or "mode=memory" not in str(settings_dict["NAME"]):
         yield
         return
     path = tmp_path / "shop.sqlite3"

@@ -3,8 +3,8 @@ import io
 
 import openpyxl
 import pytest
-from django.core.management import CommandError, call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 
 from setia.customers.models import Customer
 from setia.sales import importing, services
@@ -88,7 +88,9 @@ def test_excel_file_imports(shop, owner, tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["Tanggal", "Pelanggan", "No HP", "Barang", "Qty", "Harga"])
-    sheet.append([dt.datetime(2025, 1, 9), "Bu Ani", "081277778888", "Gamis", 2, 150000])
+    sheet.append(
+        [dt.datetime(2025, 1, 9), "Bu Ani", "081277778888", "Gamis", 2, 150000]
+    )
     path = tmp_path / "nota.xlsx"
     book.save(path)
     result = importing.commit_import(shop, owner, path, "xlsx")
@@ -98,7 +100,9 @@ def test_excel_file_imports(shop, owner, tmp_path):
 
 def test_missing_amount_column_is_explained(shop, tmp_path):
     with pytest.raises(Exception, match="amount"):
-        importing.preview_import(shop, write(tmp_path, "tanggal,nama\n1/1/2025,A\n"), "csv")
+        importing.preview_import(
+            shop, write(tmp_path, "tanggal,nama\n1/1/2025,A\n"), "csv"
+        )
 
 
 def test_command_previews_then_commits_with_column_options(shop, tmp_path):
@@ -106,14 +110,35 @@ def test_command_previews_then_commits_with_column_options(shop, tmp_path):
     path = write(tmp_path, text)
     out = io.StringIO()
     call_command(
-        "sales", "import", str(path), "--shop", shop.slug,
-        "--date", "Hari", "--customer", "Siapa", "--amount", "Uang", stdout=out,
+        "sales",
+        "import",
+        str(path),
+        "--shop",
+        shop.slug,
+        "--date",
+        "Hari",
+        "--customer",
+        "Siapa",
+        "--amount",
+        "Uang",
+        stdout=out,
     )
     assert "would import: 1 sales" in out.getvalue()
     assert not Sale.objects.exists()
     call_command(
-        "sales", "import", str(path), "--shop", shop.slug, "--commit",
-        "--date", "Hari", "--customer", "Siapa", "--amount", "Uang", stdout=out,
+        "sales",
+        "import",
+        str(path),
+        "--shop",
+        shop.slug,
+        "--commit",
+        "--date",
+        "Hari",
+        "--customer",
+        "Siapa",
+        "--amount",
+        "Uang",
+        stdout=out,
     )
     assert Sale.objects.get().total_idr == 50_000
     with pytest.raises(CommandError):

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
@@ -44,9 +46,7 @@ def test_three_pieces_switch_to_grosir_on_screen(staff_client, shop):
     assert "grosir" in response.content.decode()
 
 
-def test_saving_redirects_to_receipt_and_double_post_makes_one_sale(
-    staff_client, shop
-):
+def test_saving_redirects_to_receipt_and_double_post_makes_one_sale(staff_client, shop):
     variant = make_product(shop, stock=5).variants.get()
     data = {**cart(variant, 2), "action": "save", "pay_method": "cash"}
     first = staff_client.post(NEW, data)
@@ -138,9 +138,8 @@ def test_receipt_has_whatsapp_link_and_print_page(staff_client, shop, staff_user
     body = response.content.decode()
     assert f"https://wa.me/{customer.phone[1:]}?text=" in body
     assert "Rp 150.000" in body
-    assert "58mm" in open(
-        "setia/sales/static/sales/sales.css", encoding="utf-8"
-    ).read().replace(" ", "")
+    css = Path("setia/sales/static/sales/sales.css").read_text(encoding="utf-8")
+    assert "58mm" in css.replace(" ", "")
 
 
 def test_return_through_the_detail_page(staff_client, shop, staff_user):

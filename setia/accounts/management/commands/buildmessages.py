@@ -19,6 +19,8 @@ class Command(BaseCommand):
         count = 0
         for root in roots:
             for po_path in Path(root).rglob("LC_MESSAGES/*.po"):
-                polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+                polib.pofile(str(po_path)).save_as_mofile(
+                    str(po_path.with_suffix(".mo"))
+                )
                 count += 1
         self.stdout.write(f"compiled {count} translation file(s)")

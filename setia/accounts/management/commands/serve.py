@@ -41,7 +41,9 @@ class Command(BaseCommand):
             signal.signal(signal.SIGINT, signal.default_int_handler)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
         scheme = "https" if settings.HTTPS else "http"
-        self.stdout.write(f"Setia is running at {scheme}://{host}:{port}/ (Ctrl+C stops)")
+        self.stdout.write(
+            f"Setia is running at {scheme}://{host}:{port}/ (Ctrl+C stops)"
+        )
         try:
             serve(application, host=host, port=port, threads=threads, ident="setia")
         except KeyboardInterrupt:

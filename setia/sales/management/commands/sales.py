@@ -35,7 +35,9 @@ class Command(BaseCommand):
         imp = sub.add_parser("import", help="preview or import a CSV/XLSX of sales")
         imp.add_argument("file")
         imp.add_argument("--shop", required=True, help="shop slug")
-        imp.add_argument("--commit", action="store_true", help="write (default: preview)")
+        imp.add_argument(
+            "--commit", action="store_true", help="write (default: preview)"
+        )
         for name, text in COLUMN_OPTIONS.items():
             imp.add_argument(f"--{name}", help=f"{text} (default: auto)")
 
@@ -47,7 +49,9 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.exists():
             raise CommandError(f"No file {file}")
-        columns = {name: options.get(name) for name in COLUMN_OPTIONS if options.get(name)}
+        columns = {
+            name: options.get(name) for name in COLUMN_OPTIONS if options.get(name)
+        }
         opts = importing.Options(columns=columns)
         started = time.monotonic()
         try:
@@ -70,6 +74,8 @@ class Command(BaseCommand):
             f"rows rejected: {result.rejected} ({seconds:.1f} s, peak {peak_mb:.0f} MB)"
         )
         for outcome in result.samples[tabular.REJECTED][:10]:
-            self.stdout.write(f"  row {outcome.row_number}: {' '.join(outcome.reasons)}")
+            self.stdout.write(
+                f"  row {outcome.row_number}: {' '.join(outcome.reasons)}"
+            )
         if not commit:
             self.stdout.write("Preview only: add --commit to write.")

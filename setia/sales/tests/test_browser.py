@@ -1,0 +1,110 @@
+"""A clerk on a phone: retail sale, grosir sale to a reseller, credit settled
+later, a return; receipts and history right."""
+
+import pytest
+
+from conftest import browser_login, screenshot
+from setia.accounts.models import Role
+from setia.accounts.tests.factories import MembershipFactory
+from setia.sales.models import Sale, SaleReturn
+from setia.sales.tests.factories import make_customer, make_product
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def add_item(page, query: str, label: str) -> None:
+    page.fill("#iq", query)
+    page.locator(f"#item-results button[aria-label='Tambah {label}']").click()
+    page.wait_for_selector(f"[data-testid=cart] >> text={label}")
+
+
+def choose_customer(page, name: str) -> None:
+    page.fill("#cq", name)
+    page.locator("#customer-results li", has_text=name).locator("button").click()
+    page.wait_for_selector(f"[data-testid=sale-customer] >> text={name}")
+
+
+def save(page) -> None:
+    page.click("[data-testid=save-sale]")
+    page.wait_for_selector("[data-testid=receipt]")
+
+
+def test_phone_sales_day(phone_page, shop):
+    page = phone_page
+    owner = MembershipFactory(shop=shop, role=Role.OWNER).user
+    make_product(shop, name="Gamis Zahra", price=150_000, grosir=130_000, stock=20)
+    make_product(shop, name="Pashmina Ceruty", price=75_000, grosir=65_000, stock=30)
+    siti = make_customer(shop, name="Siti Lestari")
+    make_customer(shop, name="Rahma Reseller", reseller=True)
+    browser_login(page, owner.username, "rahasia-uji-123")
+
+    # 1. Retail sale to a known customer, paid in cash.
+    page.goto_path("/sales/new/")
+    choose_customer(page, "Siti Lestari")
+    add_item(page, "zahra", "Gamis Zahra")
+    assert page.inner_text("[data-testid=sale-total]") == "Rp 150.000"
+    screenshot(page, "sales-01-cart")
+    save(page)
+    assert page.inner_text("[data-testid=receipt-total]") == "Rp 150.000"
+    wa = page.get_attribute("[data-testid=wa-link]", "href")
+    assert wa.startswith(f"https://wa.me/{siti.phone[1:]}?text=")
+    screenshot(page, "sales-02-receipt")
+
+    # 2. Grosir sale to a reseller: one piece already at the grosir price.
+    page.goto_path("/sales/new/")
+    choose_customer(page, "Rahma Reseller")
+    add_item(page, "pashmina", "Pashmina Ceruty")
+    add_item(page, "zahra", "Gamis Zahra")
+    page.locator("[data-testid=cart] li", has_text="Gamis Zahra").locator(
+        "button[value^=inc]"
+    ).click()
+    page.wait_for_selector("[data-testid=sale-total] >> text=Rp 325.000")
+    assert page.locator("[data-testid=cart] .badge-good").count() == 2
+    screenshot(page, "sales-03-grosir")
+    save(page)
+    assert "grosir" in page.inner_text("[data-testid=receipt]")
+
+    # 3. Credit (kasbon): Rp 50.000 down, the rest later.
+    page.goto_path("/sales/new/")
+    choose_customer(page, "Siti Lestari")
+    add_item(page, "zahra", "Gamis Zahra")
+    page.click("details.more-pay summary")
+    page.fill("#pay_amount", "50000")
+    page.check("input[name=credit]")
+    screenshot(page, "sales-04-credit")
+    save(page)
+    assert page.inner_text("[data-testid=receipt-outstanding]") == "Rp 100.000"
+
+    # ... settled later from the credit list.
+    page.goto_path("/sales/credit/")
+    assert page.inner_text("[data-testid=credit-total]") == "Rp 100.000"
+    page.locator("text=Siti Lestari").first.click()
+    page.fill("#settle-amount", "100000")
+    page.click("[data-testid=settle]")
+    page.wait_for_selector("text=Pembayaran dicatat")
+    assert page.locator("[data-testid=outstanding]").count() == 0
+    page.goto_path("/sales/credit/")
+    assert page.inner_text("[data-testid=credit-total]") == "Rp 0"
+
+    # 4. A return on the first sale: one gamis back, cash refund.
+    first = Sale.objects.filter(shop=shop).order_by("number").first()
+    page.goto_path(f"/sales/{first.pk}/")
+    page.click("details.card summary >> text=Retur barang")
+    line = first.lines.get()
+    page.fill(f"#r{line.pk}", "1")
+    page.fill("#reason", "Ukuran kekecilan")
+    page.click("[data-testid=save-return]")
+    page.wait_for_selector("text=Ukuran kekecilan")
+    screenshot(page, "sales-05-return")
+    assert SaleReturn.objects.get().refund_idr == 150_000
+
+    # History: the day's list and the customer's purchases.
+    page.goto_path("/sales/")
+    assert page.inner_text("[data-testid=day-count]") == "3"
+    assert page.inner_text("[data-testid=day-revenue]") == "Rp 475.000"
+    screenshot(page, "sales-06-day")
+    page.goto_path(f"/sales/customer/{siti.pk}/")
+    panel = page.inner_text("[data-testid=sales-panel]")
+    assert "#00001" in panel and "#00003" in panel and "#00002" not in panel
+    assert "Retur" in panel
+    screenshot(page, "sales-07-customer")
