@@ -2,8 +2,10 @@
 
 Target (issue 5): database → score rows in at most 30 s, on SQLite and PostgreSQL.
 
-    SETIA_DATA_DIR=/tmp/bench-var .venv/bin/python bench/insights/score_db.py --purchases 1000000
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test SETIA_TEST_DB_NAME=bench_score \
+    SETIA_DATA_DIR=/tmp/bench-var \
+        .venv/bin/python bench/insights/score_db.py --purchases 1000000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \
+        SETIA_TEST_DB_NAME=bench_score \
         .venv/bin/python bench/insights/score_db.py --purchases 1000000
 
 It builds a throw-away database (the test database machinery, so nothing real is
@@ -32,9 +34,9 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.db import connection
     from django.test.utils import get_runner
-    from django.conf import settings
 
     runner = get_runner(settings)(verbosity=0, interactive=False)
     old = runner.setup_databases()
@@ -93,22 +95,35 @@ def run_benchmark(n_purchases: int, seed: int, connection) -> None:
             ),
             batch_size=5000,
         )
-    ids = list(Customer.objects.filter(shop=shop).order_by("id").values_list("id", flat=True))
+    ids = list(
+        Customer.objects.filter(shop=shop).order_by("id").values_list("id", flat=True)
+    )
     batch = []
     with transaction.atomic():
-        for n, (c, d, a) in enumerate(zip(customer.tolist(), offset.tolist(), amount.tolist())):
+        for n, (c, d, a) in enumerate(
+            zip(customer.tolist(), offset.tolist(), amount.tolist(), strict=True)
+        ):
             batch.append(
-                Sale(shop=shop, customer_id=ids[c], number=n + 1,
-                     business_on=day0 + timedelta(days=d), subtotal_idr=a,
-                     total_idr=a, paid_idr=a, idempotency_key=f"b{n}")
+                Sale(
+                    shop=shop,
+                    customer_id=ids[c],
+                    number=n + 1,
+                    business_on=day0 + timedelta(days=d),
+                    subtotal_idr=a,
+                    total_idr=a,
+                    paid_idr=a,
+                    idempotency_key=f"b{n}",
+                )
             )
             if len(batch) == 10_000:
                 Sale.objects.bulk_create(batch)
                 batch = []
         Sale.objects.bulk_create(batch)
     load = time.perf_counter() - t0
-    print(f"{connection.vendor}: loaded {n_customers:,} customers and "
-          f"{n_purchases:,} sales in {load:.1f} s")
+    print(
+        f"{connection.vendor}: loaded {n_customers:,} customers and "
+        f"{n_purchases:,} sales in {load:.1f} s"
+    )
 
     t1 = time.perf_counter()
     customers, days, amounts = services.purchase_arrays(shop)
@@ -118,8 +133,10 @@ def run_benchmark(n_purchases: int, seed: int, connection) -> None:
     total = time.perf_counter() - t2
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"aggregation query alone: {query:.2f} s ({customers.size:,} customer-days)")
-    print(f"score_shop (query + engine + {run.n_customers:,} score rows): {total:.2f} s"
-          f"  status={run.status}")
+    print(
+        f"score_shop (query + engine + {run.n_customers:,} score rows): {total:.2f} s"
+        f"  status={run.status}"
+    )
     print("engine steps:", {k: round(v, 3) for k, v in run.details["timings"].items()})
     print(f"peak RSS of the whole process: {peak:.0f} MB")
 

@@ -22,7 +22,8 @@ SEGMENT_NAMES = (
 )
 SEGMENT_ADVICE = (
     _(
-        "Reward them and give them first look at new stock; they can be your ambassadors."
+        "Reward them and give them first look at new stock; they can be your "
+        "ambassadors."
     ),
     _("Offer the points programme or matching items so they keep coming back."),
     _("Invite them to become members and give a small gift on the next purchase."),
@@ -37,19 +38,20 @@ SEGMENT_ADVICE = (
 )
 TIER_ADVICE = (
     _(
-        "Your most valuable customers. Thank them personally, keep their sizes in stock "
-        "and tell them first about new arrivals."
+        "Your most valuable customers. Thank them personally, keep their sizes in "
+        "stock and tell them first about new arrivals."
     ),
     _(
-        "Good customers who could become Platinum. Reward them and suggest matching items."
+        "Good customers who could become Platinum. Reward them and suggest matching "
+        "items."
     ),
     _(
         "They buy, but not much. Invite them to the loyalty programme and give reasons "
         "to come back more often."
     ),
     _(
-        "They cost more attention than they bring in. Include them in general promotions "
-        "only."
+        "They cost more attention than they bring in. Include them in general "
+        "promotions only."
     ),
 )
 

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from setia.accounts import services
-from setia.accounts.purge import purge_shop
 from setia.accounts.models import Role, Shop, User
+from setia.accounts.purge import purge_shop
 
 DEMO_SLUG = "demo"
 DEMO_OWNER = "wanty"
