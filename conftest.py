@@ -2,23 +2,31 @@
 
 import pytest
 
-from setia.accounts.models import Role
-from setia.accounts.tests.factories import MembershipFactory, ShopFactory
+# Django models are imported inside the fixtures, so that `setia/analytics` (a
+# library without Django) can be tested with `-p no:django`.
 
 
 @pytest.fixture
 def shop(db):
+    from setia.accounts.tests.factories import ShopFactory
+
     return ShopFactory(name="Butik Uji A")
+
+
+def _member(shop, role):
+    from setia.accounts.tests.factories import MembershipFactory
+
+    return MembershipFactory(shop=shop, role=role).user
 
 
 @pytest.fixture
 def owner(shop):
-    return MembershipFactory(shop=shop, role=Role.OWNER).user
+    return _member(shop, "owner")
 
 
 @pytest.fixture
 def staff_user(shop):
-    return MembershipFactory(shop=shop, role=Role.STAFF).user
+    return _member(shop, "staff")
 
 
 @pytest.fixture
@@ -35,17 +43,22 @@ def staff_client(client, staff_user):
 
 @pytest.fixture
 def other_shop(db):
+    from setia.accounts.tests.factories import ShopFactory
+
     return ShopFactory(name="Toko Lain B")
 
 
 @pytest.fixture
 def other_owner(other_shop):
-    return MembershipFactory(shop=other_shop, role=Role.OWNER).user
+    return _member(other_shop, "owner")
 
 
 @pytest.fixture(autouse=True)
-def _static_without_manifest(settings):
+def _static_without_manifest(request):
     # Tests do not run collectstatic, so there is no manifest to look names up in.
+    if not request.config.pluginmanager.hasplugin("django"):
+        return  # the analytics library's tests run without Django
+    settings = request.getfixturevalue("settings")
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {

@@ -149,8 +149,6 @@ def new_sale(request):
             )
         except ValidationError as exc:
             return _render_sale(request, state, error=" ".join(exc.messages))
-        if not state.customer.name:
-            state.customer = None
     else:
         state.apply(action)
     return _render_sale(request, state, **extra)

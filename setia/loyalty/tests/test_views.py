@@ -297,3 +297,20 @@ def test_promo_codes_respect_limits_and_validity(owner_client, shop, owner):
         programs.quote_promo(
             shop, "LEBARAN26", customer=make_customer(shop), amount_idr=50_000
         )
+
+
+def test_staff_give_a_reward_for_points_once_per_form(staff_client, shop, owner):
+    make_program(shop)
+    customer = make_customer(shop)
+    services.record_sale_loyalty(make_sale(shop, customer), None, owner)
+    scarf = Reward.objects.create(
+        shop=shop, name="Jilbab", points_cost=8, value_idr=35_000, stock=3
+    )
+    url = reverse("loyalty:redeem", args=[customer.pk])
+    staff_client.post(url, {"reward": scarf.pk, "key": "tap-1"})
+    staff_client.post(url, {"reward": scarf.pk, "key": "tap-1"})
+    assert services.points_balance(shop, customer) == 2
+    response = staff_client.post(url, {"reward": scarf.pk, "key": "tap-2"}, follow=True)
+    assert "Poin tidak cukup" in response.content.decode()
+    scarf.refresh_from_db()
+    assert scarf.stock == 2

@@ -28,10 +28,11 @@ class Command(BaseCommand):
         from huey.contrib.djhuey import HUEY
         from waitress import serve
 
-        from setia.wsgi import application
-
         if not no_collectstatic and not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
+        # Imported after collectstatic: whitenoise indexes the files at start-up.
+        from setia.wsgi import application
+
         consumer = None
         if not no_worker and not HUEY.immediate:
             consumer = HUEY.create_consumer(workers=2, worker_type="thread")
