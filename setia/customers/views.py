@@ -7,6 +7,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -122,8 +123,11 @@ def _get_customer(request, customer_id) -> Customer:
     return get_object_or_404(Customer, shop=request.shop, pk=customer_id)
 
 
-def extra_panels(request, customer) -> list[tuple[str, dict]]:
-    """Panels other apps add to the profile (`setia.<app>.panels`)."""
+def extra_panels(request, customer) -> list[str]:
+    """Panels other apps add to the profile (`setia.<app>.panels`), rendered.
+
+    A panel's template sees its context both as top-level names and as `panel`.
+    """
     panels = []
     for config in apps.get_app_configs():
         if not config.name.startswith("setia."):
@@ -140,7 +144,9 @@ def extra_panels(request, customer) -> list[tuple[str, dict]]:
             continue
         panel = hook(request, customer)
         if panel is not None:
-            panels.append(panel)
+            template_name, context = panel
+            context = {**context, "customer": customer, "panel": context}
+            panels.append(render_to_string(template_name, context, request=request))
     return panels
 
 

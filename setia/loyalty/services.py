@@ -7,9 +7,7 @@ Stable contract for `setia.sales`: `Redemption`, `quote_redemption`,
 so this module imports nothing from `setia.sales`.
 """
 
-import datetime as dt
 import math
-from dataclasses import dataclass
 from fractions import Fraction
 
 from django.apps import apps
@@ -19,7 +17,6 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from setia.lib.money import percent_of
 from setia.loyalty import ledger
 from setia.loyalty.models import (
     ONE_X_BP,
@@ -29,137 +26,53 @@ from setia.loyalty.models import (
     PointsEntry,
     ProgramVersion,
     Reward,
-    RewardKind,
     Rounding,
     StoreCreditAccount,
     StoreCreditEntry,
-    Tier,
-    TierChange,
+)
+from setia.loyalty.redemption import (
+    Redemption,
+    _redeem,
+    quote_redemption,
+    redeem_points,
+    reward_discount,
+)
+from setia.loyalty.tiers import (
+    TIER_WINDOW_DAYS,
+    _refresh_locked_tier,
+    next_tier,
+    refresh_tier,
+    rolling_spend,
+    tier_for_spend,
 )
 
-TIER_WINDOW_DAYS = 365
 RESELLER = "reseller"
 COMPLETED = "completed"
 
-
-@dataclass
-class Redemption:
-    points: int
-    discount_idr: int
-    reward_id: int | None
-
-
-# ---- Redemption ----
-
-
-def reward_discount(reward: Reward, amount_idr: int) -> int:
-    """Rupiah off `amount_idr` that `reward` gives, never more than the amount."""
-    if reward.kind == RewardKind.PERCENT:
-        discount = percent_of(amount_idr, reward.percent_bp)
-        if reward.cap_idr:
-            discount = min(discount, reward.cap_idr)
-    else:
-        discount = reward.value_idr
-    return max(0, min(discount, amount_idr))
-
-
-def quote_redemption(
-    shop, customer, *, points: int, reward_id: int | None, amount_idr: int
-) -> Redemption:
-    """Check a redemption before the sale is saved; raises ValidationError."""
-    if customer is None:
-        raise ValidationError(
-            _("Choose a member before redeeming points."), code="no_customer"
-        )
-    program = ledger.current_program(shop)
-    if program is None:
-        raise ValidationError(
-            _("This shop has no loyalty program yet."), code="no_program"
-        )
-    if amount_idr <= 0:
-        raise ValidationError(
-            _("There is nothing to pay, so no points can be used."), code="no_amount"
-        )
-    account = PointsAccount.objects.filter(shop=shop, customer=customer).first()
-    balance = account.balance if account is not None else 0
-    if reward_id is not None:
-        reward = Reward.objects.filter(shop=shop, pk=reward_id, is_active=True).first()
-        if reward is None:
-            raise ValidationError(_("This reward is not available."), code="no_reward")
-        if reward.stock is not None and reward.stock <= 0:
-            raise ValidationError(
-                _("“%(name)s” is out of stock."),
-                code="reward_out_of_stock",
-                params={"name": reward.name},
-            )
-        points, discount = reward.points_cost, reward_discount(reward, amount_idr)
-    else:
-        if points <= 0:
-            raise ValidationError(
-                _("Type how many points to use (more than 0)."), code="no_points"
-            )
-        discount = points * program.point_value_idr
-        if discount > amount_idr:
-            raise ValidationError(
-                _(
-                    "At most %(max)s points can be used on this sale "
-                    "(1 point = Rp %(value)s)."
-                ),
-                code="discount_above_amount",
-                params={
-                    "max": amount_idr // program.point_value_idr,
-                    "value": program.point_value_idr,
-                },
-            )
-    if points > balance:
-        raise ValidationError(
-            _("Not enough points: the balance is %(balance)s, %(needed)s are needed."),
-            code="insufficient_points",
-            params={"balance": balance, "needed": points},
-        )
-    return Redemption(points=points, discount_idr=discount, reward_id=reward_id)
-
-
-def _redeem(shop, account, redemption: Redemption, *, key, by, sale_id=None, at=None):
-    """Write a redeem entry on a LOCKED account and take one reward from stock."""
-    reward = None
-    if redemption.reward_id is not None:
-        reward = Reward.objects.select_for_update().get(
-            shop=shop, pk=redemption.reward_id
-        )
-    entry = ledger.post_points(
-        account,
-        kind=EntryKind.REDEEM,
-        points=-redemption.points,
-        key=key,
-        by=by,
-        reward=reward,
-        sale_id=sale_id,
-        discount_idr=redemption.discount_idr,
-        program=ledger.current_program(shop),
-        created_at=at or timezone.now(),
-    )
-    if entry is not None and reward is not None and reward.stock is not None:
-        if reward.stock <= 0:
-            raise ValidationError(
-                _("“%(name)s” is out of stock."),
-                code="reward_out_of_stock",
-                params={"name": reward.name},
-            )
-        reward.stock -= 1
-        reward.save(update_fields=["stock"])
-    return entry
-
-
-def redeem_points(
-    shop, customer, redemption: Redemption, *, by, idempotency_key: str
-) -> PointsEntry | None:
-    """Redeem outside a sale (for example a free item handed over)."""
-    with transaction.atomic():
-        account = ledger.lock_account(shop, customer)
-        return _redeem(
-            shop, account, redemption, key=f"redeem:{idempotency_key}", by=by
-        )
+__all__ = [
+    "TIER_WINDOW_DAYS",
+    "Redemption",
+    "add_store_credit",
+    "affordable_rewards",
+    "award_referral_bonus",
+    "earn_basis",
+    "find_customer_by_member_code",
+    "next_tier",
+    "points_balance",
+    "points_for",
+    "quote_redemption",
+    "record_sale_loyalty",
+    "redeem_points",
+    "refresh_tier",
+    "reverse_sale_return",
+    "reverse_sale_void",
+    "reward_discount",
+    "rolling_spend",
+    "sale_screen_context",
+    "spend_store_credit",
+    "store_credit_balance",
+    "tier_for_spend",
+]
 
 
 # ---- Earning ----
@@ -468,65 +381,6 @@ def reverse_sale_void(sale, by) -> None:
                 reason=reason,
             )
         refresh_tier(shop, sale.customer, reason=reason)
-
-
-# ---- Tiers ----
-
-
-def rolling_spend(shop, customer, today: dt.date | None = None) -> int:
-    """What the customer spent in the last 12 months, net of returns."""
-    today = today or timezone.localdate()
-    sale_model = apps.get_model("sales", "Sale")
-    totals = sale_model.objects.filter(
-        shop=shop,
-        customer=customer,
-        status=COMPLETED,
-        business_on__gt=today - dt.timedelta(days=TIER_WINDOW_DAYS),
-        business_on__lte=today,
-    ).aggregate(total=Sum("total_idr"), returned=Sum("returned_idr"))
-    return max(0, (totals["total"] or 0) - (totals["returned"] or 0))
-
-
-def tier_for_spend(shop, spend_idr: int) -> Tier | None:
-    return (
-        Tier.objects.filter(shop=shop, is_active=True, min_spend_idr__lte=spend_idr)
-        .order_by("-min_spend_idr", "-id")
-        .first()
-    )
-
-
-def next_tier(shop, tier: Tier | None) -> Tier | None:
-    tiers = Tier.objects.filter(shop=shop, is_active=True)
-    if tier is not None:
-        tiers = tiers.filter(min_spend_idr__gt=tier.min_spend_idr)
-    return tiers.order_by("min_spend_idr", "id").first()
-
-
-def refresh_tier(shop, customer, *, reason: str, today=None) -> TierChange | None:
-    """Move the member to the tier their 12-month spend earns, recording why."""
-    with transaction.atomic():
-        account = ledger.lock_account(shop, customer)
-        return _refresh_locked_tier(shop, account, customer, reason, today)
-
-
-def _refresh_locked_tier(shop, account, customer, reason, today=None):
-    if not Tier.objects.filter(shop=shop).exists() and account.tier_id is None:
-        return None
-    spend = rolling_spend(shop, customer, today)
-    tier = tier_for_spend(shop, spend)
-    if tier == account.tier:
-        return None
-    change = TierChange.objects.create(
-        shop=shop,
-        account=account,
-        from_tier=account.tier,
-        to_tier=tier,
-        spend_idr=spend,
-        reason=reason[:200],
-    )
-    account.tier = tier
-    account.save(update_fields=["tier"])
-    return change
 
 
 # ---- Sale screen ----

@@ -204,7 +204,9 @@ def member(request, customer_id):
     link = members.active_own_link(shop, customer)
     own_url = _own_page_url(request, link) if link else ""
     history = (
-        account.entries.select_related("reward", "created_by")[:50] if account else []
+        account.entries.select_related("reward", "program_version")[:30]
+        if account
+        else []
     )
     message = _("Hello %(name)s, here are your points at %(shop)s: %(url)s") % {
         "name": customer.name,

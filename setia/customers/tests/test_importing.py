@@ -196,3 +196,63 @@ def test_cli_export_and_list_roundtrip(shop, other_shop, tmp_path):
     assert AuditEvent.objects.filter(action="customer.exported").count() == 2
     text = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK()" in text
+
+
+def test_commit_plans_again_when_a_customer_changed_after_planning(
+    owner_client, shop, monkeypatch
+):
+    from setia.customers import importing, services
+
+    dewi = CustomerFactory(shop=shop, name="Dewi", phone="+6285711112222")
+    upload(owner_client, "pelanggan.csv", CSV.encode())
+    job = ImportJob.objects.get(shop=shop)
+    plan = importing._plan_to_spool
+    plans = []
+
+    def plan_then_clerk_edits(*args):
+        result = plan(*args)
+        if not plans:  # a clerk saves the profile while the file is read
+            dewi.refresh_from_db()
+            services.update_customer(shop, None, dewi, {"area": "Pagedangan"})
+        plans.append(result)
+        return result
+
+    monkeypatch.setattr(importing, "_plan_to_spool", plan_then_clerk_edits)
+    owner_client.post(f"/customers/import/{job.pk}/confirm/")
+    assert len(plans) == 2
+    dewi.refresh_from_db()
+    assert (dewi.name, dewi.area, dewi.birth_year) == (
+        "Dewi Lestari",
+        "Pagedangan",
+        1985,
+    )
+
+
+def test_imported_customers_are_found_by_search_and_a_failed_import_adds_none(
+    owner_client, shop, monkeypatch
+):
+    from setia.customers import importing, services
+
+    upload(owner_client, "pelanggan.csv", CSV.encode())
+    job = ImportJob.objects.get(shop=shop)
+    write = importing._RowMaker.write
+
+    def write_then_fail(*args):
+        write(*args)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importing._RowMaker, "write", write_then_fail)
+    with pytest.raises(RuntimeError):
+        importing.commit_import(shop, None, job)
+    assert not Customer.objects.filter(shop=shop).exists()
+    assert not services.search_customers(shop, "aminah").exists()
+    monkeypatch.setattr(importing._RowMaker, "write", write)
+    upload(owner_client, "pelanggan.csv", CSV.encode())
+    job = ImportJob.objects.filter(shop=shop).order_by("-pk").first()
+    importing.commit_import(shop, None, job)
+    siti = Customer.objects.get(shop=shop, phone="+6281234567890")
+    assert list(services.search_customers(shop, "aminah")) == [siti]
+    siti.name = "Siti Rahmawati"
+    siti.save()  # the insert trigger is back: later writes stay searchable
+    CustomerFactory(shop=shop, name="Nur Rahmawati")
+    assert services.search_customers(shop, "rahmawati").count() == 2

@@ -135,3 +135,24 @@ def test_note_purchase_keeps_the_latest_date(shop):
     services.note_purchase(c, dt.date(2026, 3, 1))
     c.refresh_from_db()
     assert c.last_purchase_on == dt.date(2026, 5, 1)
+
+
+@pytest.mark.parametrize("by_last_purchase", [False, True])
+def test_many_hits_walk_gives_the_same_page_as_sorting_the_few(
+    shop, other_shop, monkeypatch, by_last_purchase
+):
+    dates = [None, dt.date(2024, 5, 1), dt.date(2024, 6, 1)]
+    for i, name in enumerate(["Sari Dewi", "Ani Sari", "Bu Sarinah", "Dewi Lestari"]):
+        CustomerFactory(shop=shop, name=name, last_purchase_on=dates[i % 3])
+    CustomerFactory(shop=shop, name="Ani Sari", last_purchase_on=dates[2])
+    CustomerFactory(shop=other_shop, name="Sari Lain")
+    params = {"q": "sari", "sort": "last_purchase" if by_last_purchase else ""}
+    few = list(services.filter_customers(shop, params))
+    monkeypatch.setattr(services, "DENSE_MATCHES", 2)  # now "many" hits
+    many = list(services.filter_customers(shop, params))
+    assert many == few
+    assert len(few) == 4
+    if by_last_purchase:
+        assert [c.last_purchase_on for c in few][-1] is None
+    else:
+        assert [c.name for c in few] == sorted(c.name for c in few)
