@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io as _stdio
+import os
 import re
 from dataclasses import dataclass
 from os import PathLike
@@ -171,9 +172,11 @@ def read_purchases_csv(
         Field separator; by default the most frequent of ``,``, ``;`` and tab
         in the header line.
     engine : {"auto", "numpy"}
-        ``"auto"``: pyarrow's block reader when pyarrow is installed and the
-        file is clean, else the numpy reader; ``"numpy"``: always the numpy
-        reader. Both give the same table and the same errors.
+        ``"auto"``: pyarrow's block reader for a clean file of at least
+        `_ARROW_MIN_BYTES` when pyarrow is installed, else the numpy reader;
+        ``"arrow"``: pyarrow's reader whatever the size (falling back the
+        same way); ``"numpy"``: always the numpy reader. All give the same
+        table and the same errors.
 
     Returns
     -------
@@ -194,9 +197,14 @@ def read_purchases_csv(
     >>> t.amount_reading.decimal_comma
     True
     """
-    if engine not in ("auto", "numpy"):
-        raise ValueError(f"engine must be 'auto' or 'numpy', not {engine!r}")
-    if engine == "auto":
+    if engine not in ("auto", "arrow", "numpy"):
+        raise ValueError(f"engine must be 'auto', 'arrow' or 'numpy', not {engine!r}")
+    if engine == "arrow":
+        engine = "auto"
+        min_bytes = 0
+    else:
+        min_bytes = _ARROW_MIN_BYTES
+    if engine == "auto" and _source_size(source) >= min_bytes:
         table = _read_with_arrow(
             source,
             (customer_column, date_column, amount_column),
@@ -301,34 +309,57 @@ _ROLE_ID = {"customer": "pelanggan", "date": "tanggal", "amount": "jumlah"}
 
 # ---------------------------------------------------------------- pyarrow path
 
-_ARROW_BLOCK = 1 << 24  # bytes of CSV per pyarrow block (~650k rows of 3 fields)
-_SCAN_BLOCK = 1 << 24
+_ARROW_BLOCK = 1 << 22  # bytes of CSV per pyarrow block (~160k rows of 3 fields)
+_SCAN_BLOCK = 1 << 20
+# Importing pyarrow maps ~50 MB of library (measured RSS 84 -> 134 MB with
+# numpy and scipy loaded), more than the numpy reader's extra memory on a
+# file of 1M rows (~25 MB), where it would push the run past its 300 MB
+# budget; from ~64 MB (~2.5M rows) on, the block reader's bounded memory and
+# ~2x lower CPU win.
+_ARROW_MIN_BYTES = 64 << 20
+
+
+def _source_size(source) -> int:
+    if isinstance(source, bytes | bytearray | memoryview):
+        return len(source)
+    try:
+        return os.stat(source).st_size
+    except OSError:
+        return 0  # the numpy reader reports the missing file
 
 
 def _import_arrow():
-    """pyarrow's csv and compute modules, or None when pyarrow is missing."""
+    """pyarrow and its csv module, or None when pyarrow is missing."""
     try:
         import pyarrow as pa
-        import pyarrow.compute as pc
         import pyarrow.csv as pacsv
     except ImportError:  # the numpy reader handles every file, only slower
         return None
-    return pa, pc, pacsv
+    return pa, pacsv
+
+
+class _Retry(Exception):
+    """A typed block reader met a value its conversion refuses."""
 
 
 def _head_and_quotes(source) -> tuple[bytes, bool]:
-    """The first bytes of the file and whether a ``"`` occurs anywhere."""
+    """The file's first line(s) and whether a ``"`` occurs anywhere.
+
+    The file is scanned in 1 MB pieces, never held whole.
+    """
     if isinstance(source, bytes | bytearray | memoryview):
         raw = bytes(source)
-        return raw[:_SCAN_BLOCK], raw.find(b'"') >= 0
+        end = raw.find(b"\n", 3)
+        return raw[: len(raw) if end < 0 else end + 1], raw.find(b'"') >= 0
+    head = b""
+    quoted = False
     with open(source, "rb") as fh:
-        head = fh.read(_SCAN_BLOCK)
-        quoted = head.find(b'"') >= 0
-        while not quoted:
-            chunk = fh.read(_SCAN_BLOCK)
-            if not chunk:
+        while chunk := fh.read(_SCAN_BLOCK):
+            if b"\n" not in head[3:]:
+                head += chunk
+            if chunk.find(b'"') >= 0:
+                quoted = True
                 break
-            quoted = chunk.find(b'"') >= 0
     return head, quoted
 
 
@@ -340,14 +371,17 @@ def _read_with_arrow(
 ) -> PurchaseTable | None:
     """Read a clean file with pyarrow; None means "use the numpy reader".
 
-    Line numbers in errors are row + 2: the file has no blank line (a blank
-    line gives an empty customer id, which sends the file to the numpy
-    reader), no quoted field and nothing before the header.
+    First pyarrow converts dates (ISO) and amounts (whole numbers) itself; if
+    any value refuses, the file is read again with both as text, and each
+    block's text goes through pyarrow's cast where it can and the numpy
+    parsers where it cannot. Line numbers in errors are row + 2: the file has
+    no blank line (a blank line gives an empty customer id, which sends the
+    file to the numpy reader), no quoted field and nothing before the header.
     """
     arrow = _import_arrow()
     if arrow is None:
         return None
-    pa, pc, pacsv = arrow
+    pa, pacsv = arrow
     head, quoted = _head_and_quotes(source)
     if quoted:
         return None
@@ -369,31 +403,38 @@ def _read_with_arrow(
     if len(set(wanted)) < 3 or len(delimiter) != 1:
         return None
     fields = [f"f{i}" for i in range(len(header))]
+    cols = [fields[i] for i in wanted]
     if isinstance(source, bytes | bytearray | memoryview):
-        source = pa.BufferReader(bytes(source))
-    try:
-        reader = pacsv.open_csv(
-            source,
-            read_options=pacsv.ReadOptions(
-                column_names=fields, skip_rows=1, block_size=_ARROW_BLOCK
-            ),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, ignore_empty_lines=False
-            ),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=[fields[i] for i in wanted],
-                column_types={fields[i]: pa.string() for i in wanted},
-                strings_can_be_null=False,
-            ),
-        )
-        batches = _convert_batches(
-            reader, [fields[i] for i in wanted], names, pa, pc
-        )
-    except pa.ArrowInvalid:  # ragged rows and the like: the numpy reader names them
+        source = pa.py_buffer(bytes(source))
+    converted = None
+    for typed in (True, False):
+        types = [pa.string(), pa.date32(), pa.int64()] if typed else [pa.string()] * 3
+        try:
+            reader = pacsv.open_csv(
+                pa.BufferReader(source) if isinstance(source, pa.Buffer) else source,
+                read_options=pacsv.ReadOptions(
+                    column_names=fields, skip_rows=1, block_size=_ARROW_BLOCK
+                ),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter, ignore_empty_lines=False
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=cols,
+                    column_types=dict(zip(cols, types, strict=True)),
+                    strings_can_be_null=False,
+                    null_values=[],
+                ),
+                # malloc gives freed blocks back to the system; pyarrow's default
+                # pool (mimalloc) kept ~60 MB that later steps then added to.
+                memory_pool=pa.system_memory_pool(),
+            )
+            converted = _convert_batches(reader, cols, names, pa)
+            break
+        except (pa.ArrowInvalid, _Retry):  # next: text columns, then numpy reader
+            continue
+    if converted is None:
         return None
-    if batches is None:
-        return None
-    ids, days, amount, messy = batches
+    ids, days, amount, messy = converted
     if days.size == 0:
         return None  # header only: the numpy reader raises EmptyInputError
     customer_ids, customer_index = _factorize_bytes(ids)
@@ -417,11 +458,12 @@ def _read_with_arrow(
     )
 
 
-def _convert_batches(reader, cols, names, pa, pc):
-    """Per block: id bytes, days and the amounts pyarrow's casts can read.
+def _convert_batches(reader, cols, names, pa):
+    """Per block: id bytes, days and the amounts pyarrow can read.
 
-    Returns (id matrix, days, amounts, messy amount fields) or None when an
-    empty customer id sends the file to the numpy reader.
+    Returns (id matrix, days, amounts, messy amount fields), or None when an
+    empty customer id sends the file to the numpy reader. Raises `_Retry`
+    when typed columns meet an amount past the numpy parser's 18 digits.
     """
     id_parts, day_parts, amt_parts, messy = [], [], [], []
     row0 = 0
@@ -435,32 +477,51 @@ def _convert_batches(reader, cols, names, pa, pc):
             return None
         id_parts.append(m)
         rows = np.arange(row0, row0 + n)
-        try:
-            days = pc.cast(date, pa.date32()).to_numpy(zero_copy_only=False)
-            day_parts.append(days.astype(np.int32, copy=False))
-        except pa.ArrowInvalid:  # not all ISO: the numpy parser and its errors
-            dm, dlen = _string_fields(date)
-            parsed = parse_dates(dm, dlen, line_no=rows + 2, column=names[1])
-            day_parts.append(parsed.astype(np.int64).astype(np.int32))
-        try:
-            whole = pc.cast(amt, pa.int64()).to_numpy(zero_copy_only=False)
-            if np.abs(whole).max() >= 10**18:  # the numpy parser's 18-digit limit
-                raise pa.ArrowInvalid("too many digits")
-            amt_parts.append(whole.astype(np.float64))
-        except pa.ArrowInvalid:  # rupiah text, decimals: parsed at the end
+        day_parts.append(_block_days(date, rows, names[1], pa))
+        whole = _block_whole_amounts(amt, pa)
+        if whole is None:  # rupiah text, decimals: parsed at the end
+            if pa.types.is_integer(amt.type):
+                raise _Retry
             amt_parts.append(np.zeros(n))
             am, alen = _string_fields(amt)
             messy.append((am, alen, rows))
+        else:
+            amt_parts.append(whole)
         row0 += n
     if not id_parts:
         return np.zeros((0, 1), np.uint8), np.zeros(0, np.int32), np.zeros(0), []
-    width = max(p.shape[1] for p in id_parts)
+    width = -(-max(p.shape[1] for p in id_parts) // 8) * 8  # whole uint64 words
     ids = np.zeros((row0, width), dtype=np.uint8)
     at = 0
     for p in id_parts:
         ids[at : at + p.shape[0], : p.shape[1]] = p
         at += p.shape[0]
     return ids, np.concatenate(day_parts), np.concatenate(amt_parts), messy
+
+
+def _block_days(date, rows: np.ndarray, column: str, pa) -> np.ndarray:
+    """Days since 1970 (int32) of one block's date column."""
+    if not pa.types.is_string(date.type):  # date32 converted by pyarrow
+        return date.to_numpy(zero_copy_only=False).astype(np.int32)
+    try:
+        return date.cast(pa.date32()).to_numpy(zero_copy_only=False).astype(np.int32)
+    except pa.ArrowInvalid:  # not all ISO: the numpy parser and its errors
+        m, lengths = _string_fields(date)
+        parsed = parse_dates(m, lengths, line_no=rows + 2, column=column)
+        return parsed.astype(np.int64).astype(np.int32)
+
+
+def _block_whole_amounts(amt, pa) -> np.ndarray | None:
+    """One block's amounts when all are whole numbers of <= 18 digits."""
+    if pa.types.is_string(amt.type):
+        try:
+            amt = amt.cast(pa.int64())
+        except pa.ArrowInvalid:
+            return None
+    whole = amt.to_numpy(zero_copy_only=False)
+    if whole.size and np.abs(whole).max() >= 10**18:
+        return None
+    return whole.astype(np.float64)
 
 
 def _string_fields(arr) -> tuple[np.ndarray, np.ndarray]:
@@ -656,8 +717,11 @@ def _factorize_bytes(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     n, width = m.shape
     n_words = -(-width // 8)
-    padded = np.zeros((n, n_words * 8), dtype=np.uint8)
-    padded[:, :width] = m
+    if width == n_words * 8 and m.flags.c_contiguous:
+        padded = m
+    else:
+        padded = np.zeros((n, n_words * 8), dtype=np.uint8)
+        padded[:, :width] = m
     words = padded.view(">u8").astype(np.uint64)
     if n_words == 1:
         uniq, inverse = np.unique(words[:, 0], return_inverse=True)
@@ -673,8 +737,12 @@ def _factorize_bytes(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         uniq_rows = w_sorted[new].astype(">u8").view(np.uint8).reshape(-1, n_words * 8)
     ids = uniq_rows.copy().view(f"S{uniq_rows.shape[1]}").ravel()
     if (uniq_rows < 128).all():
-        return ids.astype(f"U{uniq_rows.shape[1]}"), inverse.astype(np.int64)
-    return np.char.decode(ids, "utf-8", errors="replace"), inverse.astype(np.int64)
+        return ids.astype(f"U{uniq_rows.shape[1]}"), inverse.astype(
+            np.int64, copy=False
+        )
+    return np.char.decode(ids, "utf-8", errors="replace"), inverse.astype(
+        np.int64, copy=False
+    )
 
 
 # ---------------------------------------------------------------- dates

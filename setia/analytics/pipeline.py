@@ -210,7 +210,7 @@ def write_scores_csv(
     analysis: Analysis,
     customer_ids: np.ndarray | None = None,
     *,
-    chunk_rows: int = 100_000,
+    chunk_rows: int = 65_536,
 ) -> None:
     """Write one row per customer with the `SCORE_COLUMNS`.
 
@@ -229,30 +229,36 @@ def write_scores_csv(
     s, v, r = analysis.summary, analysis.value, analysis.rfm
     keys = None if customer_ids is None else np.asarray(customer_ids)
     n = s.n_customers
-    # Format and write in row chunks so memory stays bounded.
+
+    def chunk_columns(lo: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        sl = slice(lo, min(lo + chunk_rows, n))
+        columns = [
+            format_text(s.customer[sl] if keys is None else keys[s.customer[sl]]),
+            format_int(s.frequency[sl].astype(np.int64)),
+            format_fixed(s.recency[sl], 4),
+            format_fixed(s.T[sl], 4),
+            format_int(round_idr(s.monetary[sl])),
+            format_dates(s.first_date[sl]),
+            format_dates(s.last_date[sl]),
+            format_int(round_idr(s.total_spend[sl])),
+            format_int(s.n_purchases[sl]),
+            format_int(r.r[sl]),
+            format_int(r.f[sl]),
+            format_int(r.m[sl]),
+            format_categories(r.segment[sl], SEGMENTS),
+            format_categories(r.segment[sl], SEGMENT_LABELS_ID),
+            format_categories(analysis.tier[sl], TIERS),
+            format_fixed(v.probability_alive[sl], 6),
+            format_fixed(v.expected_purchases[sl], 6),
+            format_int(round_idr(v.expected_spend[sl])),
+            format_int(round_idr(v.clv[sl])),
+        ]
+        return columns
+
+    # Format and write in row chunks so memory stays bounded. (Formatting the
+    # chunks in two threads was measured: no faster on the shared 2 cores.)
+    # write_csv_columns assembles cache-sized row blocks of each chunk.
     with open(path, "wb") as fh:
         fh.write((",".join(SCORE_COLUMNS) + "\n").encode())
         for lo in range(0, n, chunk_rows):
-            sl = slice(lo, min(lo + chunk_rows, n))
-            columns = [
-                format_text(s.customer[sl] if keys is None else keys[s.customer[sl]]),
-                format_int(s.frequency[sl].astype(np.int64)),
-                format_fixed(s.recency[sl], 4),
-                format_fixed(s.T[sl], 4),
-                format_int(round_idr(s.monetary[sl])),
-                format_dates(s.first_date[sl]),
-                format_dates(s.last_date[sl]),
-                format_int(round_idr(s.total_spend[sl])),
-                format_int(s.n_purchases[sl]),
-                format_int(r.r[sl]),
-                format_int(r.f[sl]),
-                format_int(r.m[sl]),
-                format_categories(r.segment[sl], SEGMENTS),
-                format_categories(r.segment[sl], SEGMENT_LABELS_ID),
-                format_categories(analysis.tier[sl], TIERS),
-                format_fixed(v.probability_alive[sl], 6),
-                format_fixed(v.expected_purchases[sl], 6),
-                format_int(round_idr(v.expected_spend[sl])),
-                format_int(round_idr(v.clv[sl])),
-            ]
-            write_csv_columns(fh, None, columns)
+            write_csv_columns(fh, None, chunk_columns(lo))

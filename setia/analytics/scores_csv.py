@@ -215,7 +215,7 @@ def write_csv_columns(
     header: Sequence[str] | None,
     columns: Sequence[tuple[np.ndarray, np.ndarray]],
     *,
-    chunk_rows: int = 200_000,
+    chunk_rows: int = 8_192,
 ) -> None:
     """Write pre-formatted columns (from the ``format_*`` helpers) as CSV.
 

@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -391,6 +392,13 @@ def own_link_revoke(request, customer_id):
 
 
 def _client_address(request) -> str:
+    """The visitor's address; behind the shop's own proxy, the one it saw."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        # The proxy appends the address it saw; earlier entries are client-made.
+        last = forwarded.split(",")[-1].strip()
+        if last:
+            return last
     return request.META.get("REMOTE_ADDR", "unknown")
 
 

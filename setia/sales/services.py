@@ -5,12 +5,13 @@ Other apps call: `record_sale`, `settle_credit`, `record_return`, `void_sale`,
 `customer_outstanding_idr`.
 """
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -251,20 +252,22 @@ def _settle_payments(
     return tendered, change, 0
 
 
-class _AlreadySaved(Exception):
-    def __init__(self, sale: Sale):
-        self.sale = sale
-
-
 def _next_number(shop: Shop) -> int:
-    """Take the shop's next sale number. The UPDATE locks the counter row, so it
-    also serialises sales of one shop on PostgreSQL (SQLite's IMMEDIATE
-    transactions already do); a rolled-back sale gives its number back."""
-    counter = SaleCounter.objects.filter(shop=shop)
-    if not counter.update(last_number=F("last_number") + 1):
-        SaleCounter.objects.get_or_create(shop=shop)
-        counter.update(last_number=F("last_number") + 1)
-    return counter.values_list("last_number", flat=True).get()
+    """Take the shop's next sale number. The UPDATE locks the counter row until
+    the transaction ends, so numbers have no gaps: a rolled-back sale gives its
+    number back."""
+    sql = (
+        f"UPDATE {SaleCounter._meta.db_table} SET last_number = last_number + 1 "  # noqa: S608
+        "WHERE shop_id = %s RETURNING last_number"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [shop.pk])
+        row = cursor.fetchone()
+        if row is None:
+            SaleCounter.objects.get_or_create(shop=shop)
+            cursor.execute(sql, [shop.pk])
+            row = cursor.fetchone()
+    return row[0]
 
 
 def _take_stock(shop, by, sale, priced_lines) -> list[StockMovement]:
@@ -348,8 +351,6 @@ def record_sale(
                 redeem_points=redeem_points,
                 reward_id=reward_id,
             )
-    except _AlreadySaved as saved:
-        return saved.sale
     except IntegrityError:
         existing = Sale.objects.filter(
             shop=shop, idempotency_key=idempotency_key
@@ -373,11 +374,8 @@ def _record_sale(
     redeem_points,
     reward_id,
 ) -> Sale:
-    number = _next_number(shop)
-    existing = Sale.objects.filter(shop=shop, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        # Roll back the number taken above; the first save of this key wins.
-        raise _AlreadySaved(existing)
+    # A key saved before makes the INSERT below fail on the unique constraint;
+    # record_sale then returns that first sale.
     variants = load_variants(shop, [line.variant_id for line in lines])
     quote = price_lines(variants, lines, customer, discount_idr=discount_idr)
     redemption = None
@@ -410,7 +408,10 @@ def _record_sale(
     sale = Sale.objects.create(
         shop=shop,
         customer=customer,
-        number=number,
+        # A placeholder until the end: the shop's counter row is locked only for
+        # the last few statements, so clerks' sales overlap on PostgreSQL. A
+        # second save of the same key waits on the unique key, then fails.
+        number=-1 - uuid.uuid4().int % (2**62),
         business_on=today,
         created_at=now,
         created_by=by,
@@ -455,6 +456,8 @@ def _record_sale(
         ]
     )
     _take_stock(shop, by, sale, quote.lines)
+    sale.number = _next_number(shop)
+    Sale.objects.filter(pk=sale.pk).update(number=sale.number)
     store_credit = sum(
         p.amount_idr for p in to_record if p.method == PaymentMethod.STORE_CREDIT
     )

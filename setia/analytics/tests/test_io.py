@@ -177,3 +177,79 @@ def test_no_trailing_newline_and_several_blank_lines():
     )
     assert t.customer_ids.tolist() == ["A", "B"]
     assert_allclose(t.amount, [10.0, 5.0])
+
+
+# The pyarrow block reader (used by "auto" for big files) must agree with numpy.
+
+_ENGINE_CASES = {
+    "iso_whole_numbers": "customer_id,date,amount\nC2,2025-01-02,5\nC1,2025-01-01,10\n",
+    "indonesian": (
+        "pelanggan;tanggal;jumlah\nBudi;17/08/2025;Rp 1.500\nAni;1/9/2025;Rp 25.000\n"
+    ),
+    "decimals": "customer_id,date,amount\nA,2025-01-01,29.33\nB,2025-01-02,1.500\n",
+    "long_ids_and_spaces": (
+        "customer_id,date,amount\n customer-000000002 ,2025-01-01, 7 \n"
+        "customer-000000001,2025-01-03,8\n"
+    ),
+    "times_and_tabs": "customer_id\tdate\tamount\nA\t2025-08-17 14:30:00\t-5000\n",
+    "no_trailing_newline": "customer_id,date,amount\nA,2025-01-01,10",
+}
+
+
+@pytest.mark.parametrize("text", _ENGINE_CASES.values(), ids=_ENGINE_CASES.keys())
+def test_pyarrow_and_numpy_readers_agree(text):
+    fast = _read(text, engine="arrow")
+    careful = _read(text, engine="numpy")
+    assert fast.customer_ids.tolist() == careful.customer_ids.tolist()
+    assert_array_equal(fast.customer_index, careful.customer_index)
+    assert_array_equal(fast.date, careful.date)
+    assert fast.amount.tolist() == careful.amount.tolist()
+    assert fast.amount_reading == careful.amount_reading
+    assert fast.columns == careful.columns
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "error"),
+    [
+        ("B,2025-02-30,1", DateFormatError),
+        ("B,kemarin,1", DateFormatError),
+        ("B,2025-01-02,sepuluh", AmountFormatError),
+        ("B,2025-01-02,Rp", AmountFormatError),
+        ("B,2025-01-02", MalformedCsvError),
+        (",2025-01-02,1", MalformedCsvError),
+    ],
+)
+def test_both_readers_give_the_same_error_and_lines(bad_row, error):
+    text = f"customer_id,date,amount\nA,2025-01-01,1\n{bad_row}\nC,2025-01-03,2\n"
+    messages = []
+    for engine in ("arrow", "numpy"):
+        with pytest.raises(error) as err:
+            _read(text, engine=engine)
+        messages.append((err.value.message_en, err.value.message_id))
+    assert messages[0] == messages[1]
+    assert "3" in messages[0][0]
+
+
+def test_block_reader_infers_the_decimal_mark_over_the_whole_column(
+    tmp_path, monkeypatch
+):
+    import setia.analytics.io as reader
+
+    monkeypatch.setattr(reader, "_ARROW_BLOCK", 64)  # many blocks of a few rows
+    rows = [f"c{i:03d},2025-01-{1 + i % 28:02d},{1000 + i}" for i in range(60)]
+    rows[5] = "c005,05/01/2025,1.500"  # thousands-like, early block
+    rows[50] = "c050,2025-01-03,29.33"  # decimal evidence, late block
+    path = tmp_path / "p.csv"
+    path.write_text("customer_id,date,amount\n" + "\n".join(rows) + "\n")
+    fast = read_purchases_csv(path, engine="arrow")
+    careful = read_purchases_csv(path, engine="numpy")
+    assert fast.amount.tolist() == careful.amount.tolist()
+    assert fast.amount[5] == 1.5 and fast.amount[50] == 29.33
+    assert fast.amount_reading == careful.amount_reading
+    assert_array_equal(fast.date, careful.date)
+    assert_array_equal(fast.customer_index, careful.customer_index)
+
+
+def test_unknown_engine_is_rejected():
+    with pytest.raises(ValueError, match="engine"):
+        _read("customer_id,date,amount\nA,2025-01-01,1\n", engine="polars")

@@ -45,3 +45,21 @@ def test_merge_moves_points_and_credit_by_new_entries_keeping_expiry(shop, owner
 def test_merge_refuses_customers_of_two_shops(shop, other_shop):
     with pytest.raises(ValueError):
         merge_customers(make_customer(shop), make_customer(other_shop))
+
+
+def test_customers_merge_runs_this_hook_and_keeps_cards_working(shop, owner):
+    from setia.customers.merging import merge_customers as merge_in_customers
+    from setia.loyalty import members
+
+    make_program(shop)
+    survivor = make_customer(shop, name="Bu Sari")
+    duplicate = make_customer(shop, name="Sari (lama)")
+    services.record_sale_loyalty(make_sale(shop, survivor), None, owner)
+    services.record_sale_loyalty(make_sale(shop, duplicate), None, owner)
+    old_card = members.issue_member_card(shop, duplicate, by=owner)
+
+    merge_in_customers(shop, owner, survivor, duplicate)
+
+    assert services.points_balance(shop, survivor) == 20
+    assert services.find_customer_by_member_code(shop, old_card.code) == survivor
+    assert PointsAccount.objects.filter(customer__isnull=True).count() == 1

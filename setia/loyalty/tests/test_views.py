@@ -314,3 +314,17 @@ def test_staff_give_a_reward_for_points_once_per_form(staff_client, shop, owner)
     assert "Poin tidak cukup" in response.content.decode()
     scarf.refresh_from_db()
     assert scarf.stock == 2
+
+
+def test_behind_a_proxy_the_limit_counts_each_visitor(client, shop, owner, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    link = members.issue_own_page_link(shop, make_customer(shop), by=owner)
+    url = reverse("loyalty:own_page", args=[members.own_page_token(link)])
+    cache.clear()
+    for _ in range(30):
+        client.get(url, HTTP_X_FORWARDED_FOR="10.0.0.1")
+    blocked = client.get(url, HTTP_X_FORWARDED_FOR="10.0.0.1")
+    other = client.get(url, HTTP_X_FORWARDED_FOR="spoofed, 10.0.0.2")
+    assert blocked.status_code == 429
+    assert other.status_code == 200
+    cache.clear()
