@@ -5,11 +5,11 @@ the delimiter and newline positions once, gathers each needed field into a
 small fixed-width byte matrix and parses dates and amounts column-wise. A file
 with quoted fields falls back to :mod:`csv` (correct but slower).
 
-When pyarrow is installed (a project dependency) a clean file, the common case,
-is read by :func:`pyarrow.csv.open_csv` in blocks: pyarrow tokenises the CSV in
-C++ (the numpy splitter above spent ~0.3 s CPU per million rows on separator
-positions alone), ISO dates and whole-number amounts are converted by
-pyarrow's casts, and only what those casts refuse (``17/08/2025``,
+When pyarrow is installed (a project dependency) a big clean file (from
+``_ARROW_MIN_BYTES``, ~2.5M rows) is read by :func:`pyarrow.csv.open_csv` in
+blocks: pyarrow tokenises the CSV in C++ (the numpy splitter spends ~0.3 s CPU
+per million rows on separator positions alone) and converts ISO dates and
+whole-number amounts itself; only what it refuses (``17/08/2025``,
 ``Rp 125.000``, ``29.33``) goes through the numpy parsers below, with the same
 rules and per-line error messages. Reading in blocks keeps memory near the
 size of the parsed columns (the whole file is never held). Anything unusual
