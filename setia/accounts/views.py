@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from setia.accounts import services
+from setia.accounts import audit, services
 from setia.accounts.decorators import owner_required, staff_required
 from setia.accounts.forms import LanguageForm, ShopForm, SignupForm, StaffForm
 from setia.accounts.middleware import SESSION_SHOP_KEY
@@ -60,9 +60,7 @@ def switch_shop(request):
     return redirect("reports:home")
 
 
-@staff_required
-def settings_page(request):
-    """Pengaturan: language for everyone; shop profile and staff for the Owner."""
+def _settings_context(request, shop_form: ShopForm | None = None) -> dict:
     context = {
         "language_form": LanguageForm(initial={"language": request.user.language}),
         "my_memberships": Membership.objects.filter(
@@ -70,12 +68,17 @@ def settings_page(request):
         ).select_related("shop"),
     }
     if request.membership.is_owner:
-        context["shop_form"] = ShopForm(instance=request.shop)
+        context["shop_form"] = shop_form or ShopForm(instance=request.shop)
         context["staff"] = request.shop.memberships.select_related("user").order_by(
             "role", "user__username"
         )
-        context["staff_form"] = StaffForm(shop=request.shop)
-    return render(request, "accounts/settings.html", context)
+    return context
+
+
+@staff_required
+def settings_page(request):
+    """Pengaturan: language for everyone; shop profile and staff for the Owner."""
+    return render(request, "accounts/settings.html", _settings_context(request))
 
 
 @require_POST
@@ -94,8 +97,6 @@ def edit_shop(request):
     form = ShopForm(request.POST, instance=request.shop)
     if form.is_valid():
         form.save()
-        from setia.accounts import audit
-
         audit.record(
             request.shop,
             request.user,
@@ -105,7 +106,9 @@ def edit_shop(request):
         )
         messages.success(request, _("Shop details saved."))
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"shop_form": form})
+    return render(
+        request, "accounts/settings.html", _settings_context(request, shop_form=form)
+    )
 
 
 @owner_required

@@ -7,15 +7,6 @@ from setia.accounts.decorators import staff_required
 # Sections of the CRM cycle whose apps are not built yet. The page says so plainly
 # instead of pretending; each entry disappears when its app lands.
 UPCOMING = {
-    "loyalty": (
-        _("Loyalty"),
-        _(
-            "Points, tiers, rewards and member cards are being "
-            "built. Until then, record every sale with the "
-            "customer's number: the points will be worked out "
-            "from that history."
-        ),
-    ),
     "campaigns": (
         _("Campaigns"),
         _(

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from setia.customers.models import Customer
 from setia.sales.models import PaymentMethod
-from setia.sales.pricing import LineInput, Quote, quote_cart
+from setia.sales.pricing import LineInput, Quote, load_variants, price_lines
 from setia.sales.services import PaymentInput
 
 COUNTER_METHODS = [m for m in PaymentMethod if m != PaymentMethod.STORE_CREDIT]
@@ -110,16 +110,19 @@ class CartState:
         `self.problem` says why) so the screen always shows a right total.
         """
         self.problem = ""
+        variants = load_variants(shop, [line.variant_id for line in self.lines])
+        # Items no longer sold (or not this shop's) leave the cart.
+        self.lines = [line for line in self.lines if line.variant_id in variants]
         try:
-            quote = quote_cart(
-                shop, self.customer, self.lines, discount_idr=self.discount_idr
+            quote = price_lines(
+                variants, self.lines, self.customer, discount_idr=self.discount_idr
             )
         except ValidationError as exc:
             self.problem = " ".join(exc.messages)
             self.discount_idr = 0
             for line in self.lines:
                 line.discount_idr = 0
-            quote = quote_cart(shop, self.customer, self.lines)
+            quote = price_lines(variants, self.lines, self.customer)
         if self.lines and (self.points or self.reward_id):
             from setia.loyalty import services as loyalty
 
@@ -135,10 +138,10 @@ class CartState:
                 self.problem = " ".join(exc.messages)
                 self.points, self.reward_id = 0, None
             else:
-                quote = quote_cart(
-                    shop,
-                    self.customer,
+                quote = price_lines(
+                    variants,
                     self.lines,
+                    self.customer,
                     discount_idr=self.discount_idr,
                     reward_discount_idr=redemption.discount_idr,
                 )

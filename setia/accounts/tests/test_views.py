@@ -189,3 +189,25 @@ def test_owner_edits_shop_details_and_it_is_audited(owner_client, shop):
 def test_membership_factory_roles(shop):
     member = MembershipFactory(shop=shop, role=Role.OWNER)
     assert member.is_owner
+
+
+@pytest.mark.django_db
+def test_login_page_offers_sign_up_only_when_open(client, settings):
+    assert "Daftar di sini" in client.get(reverse("accounts:login")).content.decode()
+    settings.OPEN_SIGNUP = False
+    assert (
+        "Daftar di sini" not in client.get(reverse("accounts:login")).content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_bad_shop_details_are_shown_again_with_the_error(owner_client, shop):
+    response = owner_client.post(
+        reverse("accounts:edit_shop"),
+        {"name": "Butik", "whatsapp": "12", "address": "", "language": "id"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "bukan nomor telepon" in page and "Bahasa" in page
+    shop.refresh_from_db()
+    assert shop.name == "Butik Uji A"

@@ -2,4 +2,4 @@ SHARED_PARAMS = {"section"}
 
 
 def make_objects(shop, owner):
-    return {"section": "loyalty"}, []
+    return {"section": "campaigns"}, []

@@ -225,3 +225,30 @@ def test_customer_panel_shows_history_and_credit(shop, staff_user):
     assert template == "sales/_customer_panel.html"
     assert context["outstanding_idr"] == 150_000
     assert context["count"] == 1
+
+
+def test_customer_profile_page_shows_purchases_and_credit(
+    staff_client, shop, staff_user
+):
+    variant = make_product(shop).variants.get()
+    customer = make_customer(shop, name="Bu Profil")
+    sell(shop, staff_user, variant, customer=customer, pay=[], on_credit=True)
+    page = staff_client.get(f"/customers/{customer.pk}/").content.decode()
+    assert 'data-testid="sales-panel"' in page
+    assert "Kasbon belum lunas: Rp 150.000" in page
+
+
+def test_another_shops_item_in_the_form_is_dropped_not_shown(
+    staff_client, shop, other_shop
+):
+    mine = make_product(shop).variants.get()
+    theirs = make_product(other_shop, name="Barang-Toko-Lain").variants.get()
+    data = {"key": "k", "v": [mine.pk, theirs.pk], "q": [1, 1], "d": ["0", "x"]}
+    response = staff_client.post(NEW, {**data, "action": "refresh"})
+    assert response.status_code == 200
+    assert response.context["quote"].total_idr == 150_000
+    assert "Barang-Toko-Lain" not in response.content.decode()
+    refused = staff_client.post(NEW, {**data, "action": "save"})
+    assert refused.status_code == 422
+    assert not Sale.objects.exists()
+    assert [line.variant_id for line in refused.context["state"].lines] == [mine.pk]
