@@ -109,3 +109,15 @@ def test_demo_is_reproducible_and_consistent(shop, other_shop):
     history = list(sales.order_by("number").values_list("business_on", "total_idr"))
     other = Sale.objects.filter(shop=other_shop).order_by("number")
     assert history == list(other.values_list("business_on", "total_idr"))
+
+
+def test_merging_customers_moves_their_sales_and_credit(shop, owner):
+    from setia.customers.merging import merge_customers
+
+    variant = make_product(shop).variants.get()
+    keep, dup = make_customer(shop, name="Sari"), make_customer(shop, name="Sari 2")
+    sell(shop, owner, variant, customer=keep)
+    sell(shop, owner, variant, customer=dup, pay=[], on_credit=True)
+    merge_customers(shop, owner, keep, dup)
+    assert Sale.objects.filter(customer=keep).count() == 2
+    assert services.customer_outstanding_idr(shop, keep) == 150_000
