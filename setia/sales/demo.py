@@ -234,6 +234,18 @@ class _Days:
         return (day - self.days[0]).days
 
 
+def _habit(rng: random.Random, customer) -> tuple[float | None, float]:
+    """Days between visits and days until the customer drifts away."""
+    if customer.customer_type == CustomerType.RESELLER:
+        return rng.uniform(14, 35), rng.expovariate(1 / 420)
+    kind = rng.random()
+    if kind < 0.12:
+        return rng.uniform(18, 45), rng.expovariate(1 / 540)  # loyal regulars
+    if kind < 0.40:
+        return rng.uniform(60, 150), rng.expovariate(1 / 360)  # occasional
+    return None, 0.0
+
+
 def populate(shop, rng: random.Random, today: dt.date, n_customers: int = 600) -> str:
     start = today - dt.timedelta(days=730)
     products, variants_of = _make_catalogue(shop, rng, start)
@@ -249,19 +261,15 @@ def populate(shop, rng: random.Random, today: dt.date, n_customers: int = 600) -
     for customer in customers:
         first = days.pick(rng)
         lo = days.index(first)
-        if customer.customer_type == CustomerType.RESELLER:
-            count = rng.randint(4, 14)
-        else:
-            kind = rng.random()
-            if kind < 0.12:
-                count = rng.randint(8, 40)  # loyal regulars
-            elif kind < 0.40:
-                count = rng.randint(2, 6)  # occasional
-            else:
-                count = 1  # one-time buyers, the majority
         visits.append((first, customer))
-        for _ in range(count - 1):
-            visits.append((days.pick(rng, lo), customer))
+        gap, lifetime = _habit(rng, customer)
+        if gap is None:
+            continue  # one-time buyers, the majority
+        # Customers drift away: each buys only during an active spell, so the
+        # analysis sees real churn and the shop's volume stays level over time.
+        hi = min(len(days.days), lo + 1 + int(lifetime))
+        for _ in range(int((hi - lo) / gap)):
+            visits.append((days.pick(rng, lo, hi), customer))
     named = len(visits)
     for _ in range(int(named * 0.15 / 0.85)):
         visits.append((days.pick(rng), None))

@@ -106,6 +106,16 @@ def test_demo_is_reproducible_and_consistent(shop, other_shop):
     assert ramadan.count() > 1.5 * may.count()
     resellers = Customer.objects.filter(shop=shop, customer_type="reseller")
     assert sales.filter(customer__in=resellers, lines__is_grosir_price=True).exists()
+    # Regulars drift away too, so the analysis has churn to find.
+    from django.db.models import Count, Max
+
+    per_customer = (
+        sales.exclude(customer=None)
+        .values("customer")
+        .annotate(n=Count("id"), last=Max("business_on"))
+    )
+    lapsed = [c for c in per_customer if c["n"] >= 3 and (today - c["last"]).days > 180]
+    assert lapsed
     history = list(sales.order_by("number").values_list("business_on", "total_idr"))
     other = Sale.objects.filter(shop=other_shop).order_by("number")
     assert history == list(other.values_list("business_on", "total_idr"))
