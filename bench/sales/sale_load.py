@@ -152,12 +152,24 @@ KEY = re.compile(r'name="key" value="([0-9a-f]+)"')
 
 
 def run_clerk(
-    clerk, variants, customers, n_sales, deadline, seed, out, errors, barrier=None
+    clerk,
+    variants,
+    customers,
+    n_sales,
+    deadline,
+    seed,
+    out,
+    errors,
+    barrier=None,
+    think=0.0,
 ):
     import random
 
     rng = random.Random(seed)
     for _ in range(n_sales):
+        if think:
+            # Paced mode: a clerk spends a while with the customer between saves.
+            time.sleep(rng.expovariate(1 / think))
         if time.monotonic() > deadline:
             if barrier is not None:
                 barrier.abort()
@@ -197,10 +209,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="waitress threads")
     parser.add_argument(
         "--mode",
-        choices=("burst", "closed"),
+        choices=("burst", "closed", "paced"),
         default="burst",
         help="burst: all clerks press save together, round after round; "
-        "closed: each clerk saves again as soon as the last save returns",
+        "closed: each clerk saves again as soon as the last save returns; "
+        "paced: each clerk waits --think seconds (exponential) between sales",
+    )
+    parser.add_argument(
+        "--think", type=float, default=2.0, help="paced mode: mean seconds between"
     )
     args = parser.parse_args()
 
@@ -269,6 +285,7 @@ def main() -> None:
                     timings,
                     errors,
                     barrier,
+                    args.think if args.mode == "paced" else 0.0,
                 ),
             )
             for i, c in enumerate(clerks)

@@ -23,6 +23,8 @@ class Shop(models.Model):
         _("language"), max_length=8, choices=settings.LANGUAGES, default="id"
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Only shops made by `setia demo` may be wiped and refilled by it.
+    is_demo = models.BooleanField(_("demo shop"), default=False)
 
     class Meta:
         verbose_name = _("shop")

@@ -2,17 +2,21 @@
 
 import secrets
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.text import slugify
 
 from setia.accounts import audit
 from setia.accounts.models import Membership, Role, Shop, User
 
+# Slugs that commands treat specially; a real shop never gets one.
+RESERVED_SLUGS = {"demo"}
+
 
 def unique_slug(name: str) -> str:
     base = slugify(name)[:50] or "toko"
     slug, n = base, 2
-    while Shop.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Shop.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -80,11 +84,28 @@ def add_staff(
     return membership
 
 
+def can_reset_password(shop: Shop, by: User, membership: Membership) -> bool:
+    """Only Staff who work for this shop alone: a password is global, so resetting
+    an Owner's, or that of someone who also works elsewhere, would hand over
+    their other shops too."""
+    if membership.shop_id != shop.pk or membership.user_id == by.pk:
+        return False
+    if membership.role != Role.STAFF:
+        return False
+    return not (
+        Membership.objects.filter(user_id=membership.user_id)
+        .exclude(shop=shop)
+        .exists()
+    )
+
+
 @transaction.atomic
 def reset_staff_password(
     shop: Shop, by: User, membership: Membership, password: str | None = None
 ) -> str:
     """Owner sets a new password for a member of her shop; returns it."""
+    if not can_reset_password(shop, by, membership):
+        raise PermissionDenied
     password = password or generate_password()
     membership.user.set_password(password)
     membership.user.save(update_fields=["password"])

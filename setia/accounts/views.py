@@ -69,9 +69,16 @@ def _settings_context(request, shop_form: ShopForm | None = None) -> dict:
     }
     if request.membership.is_owner:
         context["shop_form"] = shop_form or ShopForm(instance=request.shop)
-        context["staff"] = request.shop.memberships.select_related("user").order_by(
-            "role", "user__username"
+        staff = list(
+            request.shop.memberships.select_related("user").order_by(
+                "role", "user__username"
+            )
         )
+        for member in staff:
+            member.can_reset = services.can_reset_password(
+                request.shop, request.user, member
+            )
+        context["staff"] = staff
     return context
 
 

@@ -16,6 +16,7 @@ from django.db import models, transaction
 
 from setia.accounts import audit
 from setia.accounts.models import Shop, User
+from setia.customers import services
 from setia.customers.models import Customer
 from setia.customers.normalize import name_key
 
@@ -117,6 +118,9 @@ def merge_customers(
             moved[model._meta.label_lower] = count
     _merge_referrals(survivor, duplicate)
     _fill_blanks(survivor, duplicate)
+    # The consent events of both now sit on the survivor: the latest answer per
+    # purpose and channel wins, so a newer withdrawal is never undone by an OR.
+    services._refresh_marketing_flag(survivor)
     duplicate_id = duplicate.pk
     duplicate.delete()
     audit.record(
@@ -159,9 +163,6 @@ def _fill_blanks(survivor: Customer, duplicate: Customer) -> None:
     survivor.tags = ", ".join(dict.fromkeys(tags))[:200]
     if duplicate.notes and duplicate.notes not in survivor.notes:
         survivor.notes = "\n".join(n for n in (survivor.notes, duplicate.notes) if n)
-    survivor.has_marketing_consent = (
-        survivor.has_marketing_consent or duplicate.has_marketing_consent
-    )
     survivor.save()
 
 

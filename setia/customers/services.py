@@ -14,7 +14,7 @@ Public for other apps:
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -181,23 +181,60 @@ def find_by_phone(shop: Shop, raw_phone: str) -> Customer | None:
 # ---- writing ----------------------------------------------------------------
 
 
-@transaction.atomic
 def quick_add_customer(shop: Shop, by: User | None, name: str, phone: str) -> Customer:
     """Add a customer with just a name and a WhatsApp number (sale screen).
 
     Raises ValidationError for a bad number; returns the existing customer when the
     number is already known, so the clerk never creates a duplicate.
     """
+    customer, _created = _quick_add(shop, by, name, phone)
+    return customer
+
+
+@transaction.atomic
+def quick_add_with_consent(
+    shop: Shop, by: User | None, name: str, phone: str, agrees_marketing: bool
+) -> tuple[Customer, bool]:
+    """Quick add plus the WhatsApp marketing answer, all or nothing.
+
+    Returns ``(customer, created)``; the answer is recorded only for a new
+    customer, never over a known customer's own choices.
+    """
+    customer, created = _quick_add(shop, by, name, phone)
+    if created:
+        record_consent(
+            customer,
+            by,
+            {(ConsentPurpose.MARKETING, ConsentChannel.WHATSAPP): agrees_marketing},
+            source=ConsentSource.IN_PERSON,
+        )
+    return customer, created
+
+
+@transaction.atomic
+def _quick_add(
+    shop: Shop, by: User | None, name: str, phone: str
+) -> tuple[Customer, bool]:
     e164 = normalize_phone(phone)
     existing = Customer.objects.filter(shop=shop, phone=e164).first()
     if existing is not None:
-        return existing
+        return existing, False
     name = " ".join(name.split())
     if not name:
         raise ValidationError(_("Enter the customer's name."), code="name")
-    customer = Customer.objects.create(shop=shop, name=name, phone=e164)
+    try:
+        # A savepoint: a second clerk adding the same number at the same moment
+        # hits the unique constraint; we then return their customer instead of
+        # failing (and logging the number in the database error).
+        with transaction.atomic():
+            customer = Customer.objects.create(shop=shop, name=name, phone=e164)
+    except IntegrityError:
+        existing = Customer.objects.filter(shop=shop, phone=e164).first()
+        if existing is None:
+            raise
+        return existing, False
     audit.record(shop, by, "customer.created", customer, fields=["name", "phone"])
-    return customer
+    return customer, True
 
 
 @transaction.atomic
@@ -207,7 +244,14 @@ def add_customer(shop: Shop, by: User | None, data: dict) -> Customer:
     if existing is not None:
         raise DuplicatePhone(existing)
     values = {k: v for k, v in data.items() if k in PROFILE_FIELDS}
-    customer = Customer.objects.create(shop=shop, **values)
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create(shop=shop, **values)
+    except IntegrityError:
+        existing = Customer.objects.filter(shop=shop, phone=data["phone"]).first()
+        if existing is None:
+            raise
+        raise DuplicatePhone(existing) from None
     filled = [k for k, v in values.items() if v not in (None, "")]
     audit.record(shop, by, "customer.created", customer, fields=filled)
     return customer

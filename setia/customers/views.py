@@ -5,11 +5,13 @@ from pathlib import Path
 
 from django.apps import apps
 from django.contrib import messages
+from django.db import transaction
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -26,8 +28,6 @@ from setia.customers.forms import (
     UploadForm,
 )
 from setia.customers.models import (
-    ConsentPurpose,
-    ConsentSource,
     Customer,
     CustomerType,
     ImportJob,
@@ -102,7 +102,11 @@ def customer_list(request):
         else None,
     }
     template = "customers/_results.html" if request.htmx else "customers/list.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if request.htmx and any(ch.isdigit() for ch in params["q"]):
+        # A number typed in the search stays out of browser history and logs.
+        response["HX-Push-Url"] = "false"
+    return response
 
 
 @staff_required
@@ -179,9 +183,17 @@ def customer_add(request):
     consent_form = ConsentForm(request.POST or None, prefix="consent")
     if request.method == "POST" and form.is_valid() and consent_form.is_valid():
         try:
-            customer = services.add_customer(
-                request.shop, request.user, form.profile_data()
-            )
+            with transaction.atomic():
+                customer = services.add_customer(
+                    request.shop, request.user, form.profile_data()
+                )
+                services.record_consent(
+                    customer,
+                    request.user,
+                    consent_form.choices(),
+                    source=consent_form.cleaned_data["source"],
+                    notice=notice,
+                )
         except services.DuplicatePhone as exc:
             return render(
                 request,
@@ -194,13 +206,6 @@ def customer_add(request):
                     "adding": True,
                 },
             )
-        services.record_consent(
-            customer,
-            request.user,
-            consent_form.choices(),
-            source=consent_form.cleaned_data["source"],
-            notice=notice,
-        )
         messages.success(request, _("Customer saved."))
         return redirect("customers:detail", customer_id=customer.pk)
     return render(
@@ -273,7 +278,17 @@ def interaction_add(request, customer_id):
 def follow_up_done(request, interaction_id):
     interaction = get_object_or_404(Interaction, shop=request.shop, pk=interaction_id)
     services.complete_follow_up(request.shop, request.user, interaction)
-    return redirect(request.POST.get("next") or "customers:follow_ups")
+    return redirect(_safe_next(request, "customers:follow_ups"))
+
+
+def _safe_next(request, fallback: str) -> str:
+    """The posted `next` address when it stays on this site, else `fallback`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
 
 
 @staff_required
@@ -290,25 +305,17 @@ def quick_add(request):
     """An htmx partial: name + number, ten seconds at the counter."""
     form = QuickAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        known = services.find_by_phone(request.shop, form.cleaned_data["phone"])
-        customer = services.quick_add_customer(
+        customer, created = services.quick_add_with_consent(
             request.shop,
             request.user,
             form.cleaned_data["name"],
             form.cleaned_data["phone"],
+            form.cleaned_data["agrees_marketing"],
         )
-        if known is None:
-            choice = form.cleaned_data["agrees_marketing"]
-            services.record_consent(
-                customer,
-                request.user,
-                {(ConsentPurpose.MARKETING, "whatsapp"): choice},
-                source=ConsentSource.IN_PERSON,
-            )
         return render(
             request,
             "customers/_quick_added.html",
-            {"customer": customer, "existed": known is not None},
+            {"customer": customer, "existed": not created},
         )
     template = "customers/_quick_add.html" if request.htmx else "customers/quick.html"
     return render(
@@ -484,11 +491,15 @@ def duplicates(request):
 
 @owner_required
 def merge(request, customer_id):
-    """Merge another customer (?other=ID or by number) into this one."""
+    """Merge another customer (?other=ID, or a number posted) into this one.
+
+    The number is looked up by POST so it never lands in a URL; the merge itself
+    happens only on the confirm form, which posts `other`.
+    """
     survivor = _get_customer(request, customer_id)
     other = None
     other_id = request.POST.get("other") or request.GET.get("other")
-    phone = request.GET.get("phone", "").strip()
+    phone = request.POST.get("phone", "").strip()
     if other_id and other_id.isdigit():
         other = get_object_or_404(Customer, shop=request.shop, pk=int(other_id))
     elif phone:
@@ -497,7 +508,8 @@ def merge(request, customer_id):
             messages.error(request, _("No customer has this number."))
     if other is not None and other.pk == survivor.pk:
         other = None
-    if request.method == "POST" and other is not None:
+    confirmed = request.method == "POST" and "other" in request.POST
+    if confirmed and other is not None:
         merging.merge_customers(request.shop, request.user, survivor, other)
         messages.success(request, _("Customers merged."))
         return redirect("customers:detail", customer_id=survivor.pk)

@@ -246,6 +246,13 @@ def _earn_entry(sale) -> PointsEntry | None:
     ).first()
 
 
+def _returned_points(sale):
+    """Reversals for returns of `sale`, on any account (a merge moves accounts)."""
+    return PointsEntry.objects.filter(
+        shop_id=sale.shop_id, sale_id=sale.pk, sale_return_id__isnull=False
+    )
+
+
 def _take_back(account, points: int, **kwargs) -> PointsEntry | None:
     """Post a reversal of up to `points`; what was already spent stays spent."""
     points = min(points, account.balance)
@@ -262,7 +269,9 @@ def reverse_sale_return(sale_return, by) -> None:
         return
     program = earned.program_version
     with transaction.atomic():
-        account = PointsAccount.objects.select_for_update().get(pk=earned.account_id)
+        # The customer's own account now: after a merge the earning entry sits on
+        # the duplicate's detached account, whose points moved to the survivor.
+        account = ledger.lock_account(sale.shop, sale.customer)
         key = f"return:{sale_return.pk}"
         if PointsEntry.objects.filter(
             shop_id=sale.shop_id, idempotency_key=key
@@ -301,10 +310,7 @@ def reverse_sale_return(sale_return, by) -> None:
         cumulative = min(Fraction(eligible_total), returned_share(so_far))
         target = math.floor(earned.points * cumulative / eligible_total)
         already = -(
-            PointsEntry.objects.filter(
-                account=account, sale_id=sale.pk, sale_return_id__isnull=False
-            ).aggregate(points=Sum("points"))["points"]
-            or 0
+            _returned_points(sale).aggregate(points=Sum("points"))["points"] or 0
         )
         returned = math.floor(this_share)
         _take_back(
@@ -353,10 +359,7 @@ def reverse_sale_void(sale, by) -> None:
         earned = _earn_entry(sale)
         if earned is not None:
             already = -(
-                PointsEntry.objects.filter(
-                    account=account, sale_id=sale.pk, sale_return_id__isnull=False
-                ).aggregate(points=Sum("points"))["points"]
-                or 0
+                _returned_points(sale).aggregate(points=Sum("points"))["points"] or 0
             )
             _take_back(
                 account,

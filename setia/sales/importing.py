@@ -20,7 +20,8 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -618,3 +619,22 @@ def _flush(shop: Shop, by: User | None, pending) -> None:
             )
     _insert(SaleLine._meta.db_table, LINE_COLUMNS, line_rows, (False, 0, 0))
     _insert(Payment._meta.db_table, PAYMENT_COLUMNS, payment_rows)
+    _note_purchases(shop, {sale.customer_id for sale, _l, _t in pending})
+
+
+def _note_purchases(shop: Shop, customer_ids: set) -> None:
+    """Move each customer's `last_purchase_on` up to their latest sale, in one
+    UPDATE for the whole batch (never back: an old file keeps a newer date)."""
+    customer_ids.discard(None)
+    if not customer_ids:
+        return
+    latest = Subquery(
+        Sale.objects.filter(shop=shop, customer_id=OuterRef("pk"))
+        .order_by()
+        .values("customer_id")
+        .annotate(latest=Max("business_on"))
+        .values("latest")[:1]
+    )
+    Customer.objects.filter(shop=shop, pk__in=customer_ids).update(
+        last_purchase_on=Greatest(Coalesce(F("last_purchase_on"), latest), latest)
+    )

@@ -323,6 +323,9 @@ class Payment(AppendOnlyModel):
         related_name="+",
         verbose_name=_("received by"),
     )
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=80, blank=True, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = _("payment")
@@ -331,7 +334,12 @@ class Payment(AppendOnlyModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount_idr__gt=0), name="payment_positive"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["sale", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="payment_idempotency_per_sale",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -357,11 +365,21 @@ class SaleReturn(AppendOnlyModel):
         _("refund method"), max_length=16, choices=RefundMethod.choices
     )
     refund_idr = models.BigIntegerField(_("refund"))
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=80, blank=True, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = _("return")
         verbose_name_plural = _("returns")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sale", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="return_idempotency_per_sale",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.sale} − {self.refund_idr}"
@@ -418,12 +436,22 @@ class Restock(AppendOnlyModel):
         related_name="+",
         verbose_name=_("recorded by"),
     )
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=80, blank=True, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = _("restock")
         verbose_name_plural = _("restocks")
         ordering = ["-received_on", "-id"]
         indexes = [models.Index(fields=["shop", "received_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="restock_idempotency_per_shop",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.received_on} {self.supplier}"

@@ -475,12 +475,47 @@ def _lock_sale(shop: Shop, sale: Sale) -> Sale:
     return Sale.objects.select_for_update().get(pk=sale.pk, shop=shop)
 
 
-@transaction.atomic
 def settle_credit(
-    shop: Shop, by: User | None, sale: Sale, *, method: str, amount_idr: int
+    shop: Shop,
+    by: User | None,
+    sale: Sale,
+    *,
+    method: str,
+    amount_idr: int,
+    idempotency_key: str = "",
 ) -> Payment:
-    """Record a later payment against a sale's unpaid credit (kasbon)."""
+    """Record a later payment against a sale's unpaid credit (kasbon).
+
+    The same `idempotency_key` twice for a sale (a double tap) returns the first
+    payment. Paying off the last of the credit pays the referral bonus, if any.
+    """
+    key = (idempotency_key or "")[:80]
+    try:
+        with transaction.atomic():
+            return _settle_credit(
+                shop, by, sale, method=method, amount_idr=amount_idr, key=key
+            )
+    except IntegrityError:
+        existing = _existing_payment(sale, key)
+        if existing is None:
+            raise
+        return existing
+
+
+def _existing_payment(sale: Sale, key: str) -> Payment | None:
+    if not key:
+        return None
+    return Payment.objects.filter(
+        sale_id=sale.pk, kind=Payment.Kind.SETTLEMENT, idempotency_key=key
+    ).first()
+
+
+def _settle_credit(shop, by, sale, *, method, amount_idr, key) -> Payment:
     sale = _lock_sale(shop, sale)
+    # The sale's row lock makes a repeat of the same key wait for the first.
+    existing = _existing_payment(sale, key)
+    if existing is not None:
+        return existing
     if sale.is_voided:
         raise ValidationError(_("This sale was voided."), code="voided")
     if method not in PaymentMethod.values or method == PaymentMethod.STORE_CREDIT:
@@ -498,11 +533,16 @@ def settle_credit(
         kind=Payment.Kind.SETTLEMENT,
         business_on=timezone.localdate(),
         created_by=by,
+        idempotency_key=key,
     )
     Sale.objects.filter(pk=sale.pk).update(
         paid_idr=F("paid_idr") + amount_idr,
         outstanding_idr=F("outstanding_idr") - amount_idr,
     )
+    sale.refresh_from_db(fields=["paid_idr", "outstanding_idr"])
+    if sale.outstanding_idr == 0:
+        # A kasbon sale counts as paid only now (idempotent on the loyalty side).
+        loyalty.award_referral_bonus(sale, by=by)
     audit.record(shop, by, "sale.credit_settled", sale)
     return payment
 
@@ -524,7 +564,6 @@ def _share(line: SaleLine, sale: Sale, pieces: int) -> int:
     return (2 * numerator + denominator) // (2 * denominator)
 
 
-@transaction.atomic
 def record_return(
     shop: Shop,
     by: User | None,
@@ -533,9 +572,46 @@ def record_return(
     quantities: dict[int, int],
     reason: str,
     refund_method: str,
+    idempotency_key: str = "",
 ) -> SaleReturn:
-    """Take items back: stock back, unpaid credit reduced first, the rest refunded."""
+    """Take items back: stock back, unpaid credit reduced first, the rest refunded.
+
+    The same `idempotency_key` twice for a sale (a double tap, a retried request)
+    returns the first return instead of refunding twice.
+    """
+    key = (idempotency_key or "")[:80]
+    try:
+        with transaction.atomic():
+            return _record_return(
+                shop,
+                by,
+                sale,
+                quantities=quantities,
+                reason=reason,
+                refund_method=refund_method,
+                key=key,
+            )
+    except IntegrityError:
+        existing = _existing_return(sale, key)
+        if existing is None:
+            raise
+        return existing
+
+
+def _existing_return(sale: Sale, key: str) -> SaleReturn | None:
+    if not key:
+        return None
+    return SaleReturn.objects.filter(sale_id=sale.pk, idempotency_key=key).first()
+
+
+def _record_return(
+    shop, by, sale, *, quantities, reason, refund_method, key
+) -> SaleReturn:
     sale = _lock_sale(shop, sale)
+    # The sale's row lock makes a repeat of the same key wait for the first.
+    existing = _existing_return(sale, key)
+    if existing is not None:
+        return existing
     if sale.is_voided:
         raise ValidationError(_("This sale was voided."), code="voided")
     if not reason.strip():
@@ -581,6 +657,7 @@ def record_return(
         reason=reason.strip()[:200],
         refund_method=refund_method,
         refund_idr=refund,
+        idempotency_key=key,
     )
     SaleReturnLine.objects.bulk_create(
         [
@@ -664,7 +741,6 @@ def void_sale(shop: Shop, by: User, sale: Sale, *, reason: str) -> Sale:
 # ---- restocks -------------------------------------------------------------
 
 
-@transaction.atomic
 def record_restock(
     shop: Shop,
     by: User | None,
@@ -673,8 +749,41 @@ def record_restock(
     received_on: date,
     lines: list[RestockLineInput],
     note: str = "",
+    idempotency_key: str = "",
 ) -> Restock:
-    """Goods bought from a supplier: stock up, latest unit cost becomes the HPP."""
+    """Goods bought from a supplier: stock up, latest unit cost becomes the HPP.
+
+    The same `idempotency_key` twice in a shop returns the first restock.
+    """
+    key = (idempotency_key or "")[:80]
+    existing = _existing_restock(shop, key)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return _record_restock(
+                shop,
+                by,
+                supplier=supplier,
+                received_on=received_on,
+                lines=lines,
+                note=note,
+                key=key,
+            )
+    except IntegrityError:
+        existing = _existing_restock(shop, key)
+        if existing is None:
+            raise
+        return existing
+
+
+def _existing_restock(shop: Shop, key: str) -> Restock | None:
+    if not key:
+        return None
+    return Restock.objects.filter(shop=shop, idempotency_key=key).first()
+
+
+def _record_restock(shop, by, *, supplier, received_on, lines, note, key) -> Restock:
     lines = [line for line in lines if line.quantity > 0]
     if not lines:
         raise ValidationError(_("Add at least one item."), code="empty")
@@ -697,6 +806,7 @@ def record_restock(
         note=note[:200],
         total_cost_idr=sum(line.quantity * line.unit_cost_idr for line in lines),
         created_by=by,
+        idempotency_key=key,
     )
     RestockLine.objects.bulk_create(
         [

@@ -1,6 +1,7 @@
 """Sale entry, receipts, returns, voids, credit and history pages."""
 
 import datetime as dt
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -244,6 +245,9 @@ def sale_detail(request, sale_id: int):
             "can_return": not sale.is_voided and any(n > 0 for _l, n, _r in lines),
             "returns": sale.returns.prefetch_related("lines__sale_line"),
             "payments": sale.payments.all(),
+            # Fresh keys per page view: a double tap on a form posts its key twice.
+            "settle_key": uuid.uuid4().hex,
+            "return_key": uuid.uuid4().hex,
             "methods": COUNTER_METHODS,
             "refund_methods": [
                 m for m in RefundMethod if m != RefundMethod.STORE_CREDIT
@@ -263,6 +267,7 @@ def settle(request, sale_id: int):
             sale,
             method=request.POST.get("method", PaymentMethod.CASH),
             amount_idr=to_int(request.POST.get("amount")),
+            idempotency_key=request.POST.get("key", ""),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -286,6 +291,7 @@ def sale_return(request, sale_id: int):
             quantities=quantities,
             reason=request.POST.get("reason", ""),
             refund_method=request.POST.get("refund_method", RefundMethod.CASH),
+            idempotency_key=request.POST.get("key", ""),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -1,7 +1,10 @@
 """Catalogue, stock counts and restocks."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -83,26 +86,33 @@ def product_edit(request, product_id: int):
         )
     }
     form = ProductForm(request.POST or None, initial=initial)
+    for variant in variants:
+        # The count as shown on the page, posted back as `stock_orig_<pk>`.
+        variant.shown_stock = variant.typed_stock = variant.stock
+    if request.method == "POST":
+        for variant in variants:
+            variant.shown_stock = request.POST.get(
+                f"stock_orig_{variant.pk}", variant.stock
+            )
+            variant.typed_stock = request.POST.get(f"stock_{variant.pk}", variant.stock)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         sizes, colours = data.pop("sizes"), data.pop("colours")
         data["grosir_price_idr"] = data["grosir_price_idr"] or 0
         data["cost_idr"] = data["cost_idr"] or 0
         try:
-            services.update_product(
-                request.shop,
-                request.user,
-                product,
-                add_sizes=sizes,
-                add_colours=colours,
-                **data,
-            )
-            for variant in variants:
-                raw = request.POST.get(f"stock_{variant.pk}", "").strip()
-                if raw != "" and to_int(raw, -1) != variant.stock:
-                    services.adjust_stock(
-                        request.shop, request.user, variant, to_int(raw, 0)
-                    )
+            counts = _stock_counts(request.POST, variants)
+            with transaction.atomic():
+                services.update_product(
+                    request.shop,
+                    request.user,
+                    product,
+                    add_sizes=sizes,
+                    add_colours=colours,
+                    **data,
+                )
+                for variant, counted in counts:
+                    services.adjust_stock(request.shop, request.user, variant, counted)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -113,6 +123,33 @@ def product_edit(request, product_id: int):
         "sales/product_form.html",
         {"form": form, "product": product, "variants": variants},
     )
+
+
+def _stock_counts(post, variants) -> list[tuple[Variant, int]]:
+    """(variant, counted) for each stock box the owner changed on the page.
+
+    Only a number that differs from the one shown counts as a stock count, so
+    sales made while the page was open are kept. A box that is not a whole
+    number stops the save.
+    """
+    counts = []
+    for variant in variants:
+        raw = post.get(f"stock_{variant.pk}", "").strip()
+        if raw == "":
+            continue
+        if not raw.isdigit():
+            raise ValidationError(
+                _("Stock of %(item)s must be a whole number (0 or more)."),
+                code="stock",
+                params={"item": variant.label},
+            )
+        shown = post.get(f"stock_orig_{variant.pk}", "").strip()
+        if shown.isdigit() and int(shown) == int(raw):
+            continue
+        if not shown.isdigit() and int(raw) == variant.stock:
+            continue
+        counts.append((variant, int(raw)))
+    return counts
 
 
 @staff_required
@@ -149,6 +186,7 @@ def restock_new(request):
                 received_on=form.cleaned_data["received_on"],
                 note=form.cleaned_data["note"],
                 lines=lines,
+                idempotency_key=request.POST.get("key", ""),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -158,5 +196,11 @@ def restock_new(request):
     return render(
         request,
         "sales/restock_form.html",
-        {"form": form, "products": products, "q": query},
+        {
+            "form": form,
+            "products": products,
+            "q": query,
+            # Made when the form renders; kept across an error so a retry is one.
+            "key": (request.POST.get("key") or uuid.uuid4().hex)[:80],
+        },
     )

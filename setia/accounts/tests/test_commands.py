@@ -76,3 +76,27 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     with pytest.raises(CommandError):
         run("restore", str(junk), yes=True)
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+@pytest.mark.django_db
+def test_demo_never_wipes_a_real_shop_or_takes_over_a_real_user():
+    from django.core.management.base import CommandError
+
+    from setia.accounts import services
+    from setia.accounts.models import User
+
+    real_owner = User.objects.create_user("siti", password="x-long-password-1")
+    real = services.create_shop("Demo", real_owner)
+    assert real.slug != "demo"  # the slug is reserved for the demo shop
+    services.create_shop("Toko Asli", real_owner, slug="demo")
+    with pytest.raises(CommandError):
+        run("demo", customers=10, quiet=True)
+    assert Shop.objects.filter(slug="demo", is_demo=False).exists()
+
+    Shop.objects.filter(slug="demo").update(slug="toko-asli")
+    wanty = User.objects.create_user("wanty", password="her-own-password-1")
+    Membership.objects.create(user=wanty, shop=real, role=Role.STAFF)
+    with pytest.raises(CommandError):
+        run("demo", customers=10, quiet=True)
+    wanty.refresh_from_db()
+    assert wanty.check_password("her-own-password-1")

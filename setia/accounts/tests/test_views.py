@@ -211,3 +211,25 @@ def test_bad_shop_details_are_shown_again_with_the_error(owner_client, shop):
     assert "bukan nomor telepon" in page and "Bahasa" in page
     shop.refresh_from_db()
     assert shop.name == "Butik Uji A"
+
+
+@pytest.mark.django_db
+def test_owner_cannot_reset_password_of_someone_who_also_works_elsewhere(
+    owner_client, shop, other_shop
+):
+    # A password is global: resetting it would hand over the other shop too.
+    shared = MembershipFactory(shop=other_shop, role=Role.OWNER).user
+    member = Membership.objects.create(user=shared, shop=shop, role=Role.STAFF)
+    url = reverse("accounts:reset_staff_password", args=[member.pk])
+    assert owner_client.post(url).status_code == 403
+    shared.refresh_from_db()
+    assert shared.check_password("rahasia-uji-123")
+    page = owner_client.get(reverse("accounts:settings")).content.decode()
+    assert url not in page
+
+
+@pytest.mark.django_db
+def test_owner_cannot_reset_a_co_owners_password(owner_client, shop):
+    co_owner = MembershipFactory(shop=shop, role=Role.OWNER)
+    url = reverse("accounts:reset_staff_password", args=[co_owner.pk])
+    assert owner_client.post(url).status_code == 403

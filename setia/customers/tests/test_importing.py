@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from setia.accounts.models import AuditEvent
-from setia.customers.models import Customer, ImportJob
+from setia.customers.models import Customer, ImportJob, ImportStatus
 from setia.customers.tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -256,3 +256,31 @@ def test_imported_customers_are_found_by_search_and_a_failed_import_adds_none(
     siti.save()  # the insert trigger is back: later writes stay searchable
     CustomerFactory(shop=shop, name="Nur Rahmawati")
     assert services.search_customers(shop, "rahmawati").count() == 2
+
+
+def test_a_failed_import_logs_the_job_and_error_kind_but_no_row_data(
+    owner_client, shop, monkeypatch, caplog
+):
+    import logging
+
+    from setia.customers import importing
+
+    upload(owner_client, "pelanggan.csv", CSV.encode())
+    job = ImportJob.objects.get(shop=shop)
+
+    def write_fails(*args):
+        raise RuntimeError(
+            'duplicate key: Key (shop_id, phone)=(1, +6281234567890), "Siti Aminah"'
+        )
+
+    monkeypatch.setattr(importing._RowMaker, "write", write_fails)
+    with caplog.at_level(logging.DEBUG):
+        importing.run_commit(shop.pk, None, job.pk)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert job.error == "error"
+    assert f"import job {job.pk} failed: RuntimeError" in caplog.text
+    assert "6281234567890" not in caplog.text
+    assert "Siti" not in caplog.text
+    assert not Customer.objects.filter(shop=shop).exists()

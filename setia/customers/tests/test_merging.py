@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 
 import pytest
+import time_machine
 from django.db import models
 from django.utils import timezone
 
@@ -139,3 +140,35 @@ def test_probable_duplicates_by_similar_name_in_the_same_area(shop):
     CustomerFactory(shop=shop, name="Dewi Lestari", area="Serpong")
     groups = merging.probable_duplicates(shop)
     assert [sorted(x.pk for x in g) for g in groups] == [sorted([a.pk, b.pk, c.pk])]
+
+
+def test_merge_keeps_the_survivors_newer_withdrawal_of_marketing(shop, owner):
+    survivor = CustomerFactory(shop=shop, name="Siti Aminah")
+    duplicate = CustomerFactory(shop=shop, name="Siti (lama)")
+    whatsapp = {("marketing", "whatsapp"): True}
+    with time_machine.travel(dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC)):
+        services.record_consent(duplicate, owner, whatsapp)
+        services.record_consent(survivor, owner, whatsapp)
+    with time_machine.travel(dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC)):
+        services.record_consent(survivor, owner, {("marketing", "whatsapp"): False})
+
+    merging.merge_customers(shop, owner, survivor, duplicate)
+
+    survivor.refresh_from_db()
+    assert survivor.has_marketing_consent is False
+    assert not services.has_consent(survivor, "marketing", "whatsapp")
+    assert survivor not in services.marketing_whatsapp_customers(shop)
+
+
+def test_merge_keeps_a_marketing_yes_given_after_the_survivors_no(shop, owner):
+    survivor = CustomerFactory(shop=shop, name="Siti Aminah")
+    duplicate = CustomerFactory(shop=shop, name="Siti (lama)")
+    with time_machine.travel(dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC)):
+        services.record_consent(survivor, owner, {("marketing", "whatsapp"): False})
+    with time_machine.travel(dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC)):
+        services.record_consent(duplicate, owner, {("marketing", "whatsapp"): True})
+
+    merging.merge_customers(shop, owner, survivor, duplicate)
+
+    survivor.refresh_from_db()
+    assert survivor.has_marketing_consent is True

@@ -25,7 +25,9 @@ def test_owner_reads_the_analysis_on_a_phone(phone_page):
     screenshot(page, "insights-pyramid")
 
     page.goto_path("/insights/rfm/")
-    first_cell = page.locator("[data-testid=rfm-grid] td a").filter(has_not_text="0").first
+    first_cell = (
+        page.locator("[data-testid=rfm-grid] td a").filter(has_not_text="0").first
+    )
     expected = int(first_cell.inner_text())
     first_cell.click()
     page.wait_for_selector("h1")

@@ -146,3 +146,22 @@ def test_recommendations_are_items_bought_together_not_yet_bought(shop, owner):
     assert score.recommended_product_ids[0] == hijab.product_id
     assert gamis.product_id not in score.recommended_product_ids
     assert kulot.product_id not in score.recommended_product_ids  # never co-bought
+
+
+@pytest.mark.django_db
+def test_merging_two_scored_customers_works_and_rescoring_counts_both(shop, owner):
+    from setia.customers.merging import merge_customers
+
+    customers = shop_history(shop, n_customers=30)
+    keep, dup = customers[0], customers[3]
+    services.score_shop(shop)
+    spent = sum(
+        CustomerScore.objects.get(
+            run=services.latest_run(shop), customer=c
+        ).total_spend_idr
+        for c in (keep, dup)
+    )
+    merge_customers(shop, owner, keep, dup)
+    assert not CustomerScore.objects.filter(customer_id=dup.pk).exists()
+    run = services.score_shop(shop)
+    assert CustomerScore.objects.get(run=run, customer=keep).total_spend_idr == spent

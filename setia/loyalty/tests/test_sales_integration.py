@@ -78,3 +78,41 @@ def test_sale_screen_cannot_redeem_more_than_the_balance(shop, owner, gamis):
     with pytest.raises(ValidationError):
         sell(shop, owner, member, gamis, 1, "b", pay=150_000, redeem_points=16)
     assert loyalty.points_balance(shop, member) == 15
+
+
+def test_returns_and_void_after_a_merge_take_points_from_the_survivor(
+    shop, owner, gamis
+):
+    from setia.customers.merging import merge_customers
+    from setia.sales.models import Sale
+
+    make_program(shop)
+    survivor = make_customer(shop, name="Bu Sari")
+    duplicate = make_customer(shop, name="Sari (lama)")
+    sell(shop, owner, survivor, gamis, 1, "own", pay=150_000)
+    sale = sell(shop, owner, duplicate, gamis, 3, "dup", pay=450_000)
+    line = sale.lines.get()
+    assert loyalty.points_balance(shop, duplicate) == 45
+    sales.record_return(
+        shop,
+        owner,
+        sale,
+        quantities={line.pk: 1},
+        reason="Kekecilan",
+        refund_method="cash",
+    )
+    assert loyalty.points_balance(shop, duplicate) == 30
+
+    merge_customers(shop, owner, survivor, duplicate)
+    assert loyalty.points_balance(shop, survivor) == 15 + 30
+
+    sale = Sale.objects.get(pk=sale.pk)
+    sales.record_return(
+        shop, owner, sale, quantities={line.pk: 1}, reason="Warna", refund_method="cash"
+    )
+    # Only this piece's 15 points: the first return was already taken back.
+    assert loyalty.points_balance(shop, survivor) == 15 + 15
+
+    sales.void_sale(shop, owner, Sale.objects.get(pk=sale.pk), reason="Salah input")
+    # The void takes back the rest of that sale's 45 points, not more.
+    assert loyalty.points_balance(shop, survivor) == 15

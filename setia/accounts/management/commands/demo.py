@@ -8,7 +8,7 @@ import importlib
 import random
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,6 +44,11 @@ class Command(BaseCommand):
         today = timezone.localdate()
         with transaction.atomic():
             for old in Shop.objects.filter(slug=DEMO_SLUG):
+                if not old.is_demo:
+                    raise CommandError(
+                        f"The shop with slug {DEMO_SLUG!r} is a real shop; "
+                        "setia demo will not touch it."
+                    )
                 purge_shop(old)
             owner = _user(DEMO_OWNER, "Wanty")
             staff = _user(DEMO_STAFF, "Rina")
@@ -54,6 +59,8 @@ class Command(BaseCommand):
                 address="Pasar 8 Alam Sutera, Kios KN-3, Tangerang Selatan",
                 slug=DEMO_SLUG,
             )
+            shop.is_demo = True
+            shop.save(update_fields=["is_demo"])
             services.add_staff(
                 shop, owner, DEMO_STAFF, "Rina", DEMO_PASSWORD, Role.STAFF
             )
@@ -81,6 +88,12 @@ def _user(username: str, name: str) -> User:
     user, _created = User.objects.get_or_create(
         username=username, defaults={"first_name": name, "language": "id"}
     )
+    if user.memberships.filter(shop__is_demo=False).exists():
+        # Resetting this password to the published demo one would open a real shop.
+        raise CommandError(
+            f"User {username!r} works in a real shop; setia demo will not reset "
+            "their password."
+        )
     user.set_password(DEMO_PASSWORD)
     user.save()
     return user
