@@ -45,3 +45,34 @@ def _restocks_this_month(shop) -> int:
 
     since = timezone.localdate() - timedelta(days=30)
     return Restock.objects.filter(shop=shop, received_on__gte=since).count()
+
+
+def monthly_sales(shop, months: int = 12) -> dict:
+    """Revenue and number of sales per calendar month, oldest first, for a chart."""
+    from django.db.models import Count, F, Sum
+    from django.db.models.functions import TruncMonth
+
+    from setia.sales.models import Sale, SaleStatus
+
+    today = timezone.localdate()
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    first = today.replace(year=index // 12, month=index % 12 + 1, day=1)
+    rows = (
+        Sale.objects.filter(
+            shop=shop, status=SaleStatus.COMPLETED, business_on__gte=first
+        )
+        .annotate(month=TruncMonth("business_on"))
+        .values("month")
+        .annotate(n=Count("id"), revenue=Sum(F("total_idr") - F("returned_idr")))
+        .order_by("month")
+    )
+    by_month = {row["month"]: row for row in rows}
+    labels, revenue, counts = [], [], []
+    month = first
+    while month <= today:
+        row = by_month.get(month, {"n": 0, "revenue": 0})
+        labels.append(month.isoformat())
+        revenue.append(int(row["revenue"] or 0))
+        counts.append(row["n"])
+        month = (month + timedelta(days=32)).replace(day=1)
+    return {"labels": labels, "revenue": revenue, "sales": counts}

@@ -27,7 +27,11 @@ def home(request):
 
 @staff_required
 def reports_index(request):
-    return render(request, "reports/index.html")
+    from setia.reports.dashboard import monthly_sales
+
+    return render(
+        request, "reports/index.html", {"monthly": monthly_sales(request.shop)}
+    )
 
 
 @staff_required

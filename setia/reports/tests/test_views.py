@@ -57,3 +57,21 @@ def test_campaigns_page_says_plainly_it_is_not_built(staff_client):
     page = staff_client.get(reverse("reports:upcoming", args=["campaigns"]))
     assert "Belum tersedia" in page.content.decode()
     assert staff_client.get("/upcoming/nothing/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_reports_page_charts_twelve_months_of_revenue(staff_client, shop):
+    customers = shop_history(shop, n_customers=20)
+    today = timezone.localdate()
+    add_sale(shop, customers[0], today, 300_000, returned_idr=100_000)
+    monthly = staff_client.get(reverse("reports:index")).context["monthly"]
+    assert len(monthly["labels"]) == 12
+    assert monthly["labels"][-1] == today.replace(day=1).isoformat()
+    from setia.sales.models import Sale
+
+    this_month = Sale.objects.filter(
+        shop=shop, business_on__gte=today.replace(day=1), status="completed"
+    )
+    expected = sum(s.total_idr - s.returned_idr for s in this_month)
+    assert monthly["revenue"][-1] == expected
+    assert monthly["sales"][-1] == this_month.count()
