@@ -62,11 +62,19 @@ def purchase_arrays(shop: Shop) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         .annotate(amount=Sum(F("total_idr") - F("returned_idr")))
         .order_by()
     )
-    customers, days, amounts = [], [], []
-    for customer_id, day, amount in rows.iterator(chunk_size=20_000):
-        customers.append(customer_id)
-        days.append(day)
-        amounts.append(amount)
+    # A plain cursor instead of the queryset iterator: a million rows through the
+    # ORM's row conversion cost more than the whole analysis.
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    if not fetched:
+        return (
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype="datetime64[D]"),
+            np.zeros(0, dtype=np.float64),
+        )
+    customers, days, amounts = zip(*fetched, strict=True)
     return (
         np.asarray(customers, dtype=np.int64),
         np.asarray(days, dtype="datetime64[D]"),
