@@ -68,7 +68,10 @@ def test_owner_adds_searches_imports_contacts_and_merges_on_a_phone(
         ".innerText.includes('Pelanggan Lama')"
     )
     page.fill("#q", "")
-    page.locator("#q").press("Enter")
+    # Enter submits the search form (no-JavaScript path); wait for that page
+    # instead of racing it with another navigation.
+    with page.expect_navigation():
+        page.locator("#q").press("Enter")
     page.goto_path("/customers/")
     screenshot(page, "customers-list")
     no_sideways_scroll(page)
