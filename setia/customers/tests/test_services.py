@@ -156,3 +156,23 @@ def test_many_hits_walk_gives_the_same_page_as_sorting_the_few(
         assert [c.last_purchase_on for c in few][-1] is None
     else:
         assert [c.name for c in few] == sorted(c.name for c in few)
+
+
+@pytest.mark.django_db
+def test_short_name_prefix_sorted_by_last_purchase_keeps_the_order(shop):
+    import datetime as dt
+
+    from setia.customers import services
+    from setia.customers.models import Customer
+
+    def add(name, phone, last):
+        c = Customer.objects.create(shop=shop, name=name, phone=phone)
+        Customer.objects.filter(pk=c.pk).update(last_purchase_on=last)
+        return c
+
+    never = add("Yuni Tanpa Belanja", "+6281340000001", None)
+    old = add("Yanti Lama", "+6281340000002", dt.date(2025, 1, 5))
+    recent = add("Yulia Baru", "+6281340000003", dt.date(2026, 11, 1))
+    add("Ani Lain", "+6281340000004", dt.date(2026, 11, 20))
+    found = list(services.filter_customers(shop, {"q": "y", "sort": "last_purchase"}))
+    assert found == [recent, old, never]
