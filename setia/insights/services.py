@@ -129,6 +129,11 @@ def score_shop(shop: Shop, run: ScoreRun | None = None) -> ScoreRun:
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "message", "finished_at"])
         raise
+    if run.status == RunStatus.DONE:
+        # Imported here: loyalty's tiers read this module's runs (no import cycle).
+        from setia.loyalty import tiers as loyalty_tiers
+
+        loyalty_tiers.refresh_pyramid_tiers(shop)
     return run
 
 

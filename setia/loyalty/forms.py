@@ -40,7 +40,14 @@ class ProgramForm(forms.ModelForm):
 class TierForm(forms.ModelForm):
     class Meta:
         model = Tier
-        fields = ["name", "min_spend_idr", "multiplier_bp", "perk", "is_active"]
+        fields = [
+            "name",
+            "min_spend_idr",
+            "pyramid_level",
+            "multiplier_bp",
+            "perk",
+            "is_active",
+        ]
 
     def clean_multiplier_bp(self):
         value = self.cleaned_data["multiplier_bp"]
@@ -149,3 +156,93 @@ class RedeemForm(forms.Form):
         self.fields["reward"].queryset = Reward.objects.filter(
             shop=shop, is_active=True
         ).exclude(stock=0)
+
+
+# ---- Promotions: next-order coupon rules and buy-X-get-Y offers ----
+
+from setia.loyalty.models import BuyGetOffer, CouponRule  # noqa: E402
+from setia.sales.models import Product  # noqa: E402
+
+
+class CouponRuleForm(forms.ModelForm):
+    class Meta:
+        model = CouponRule
+        fields = [
+            "name",
+            "min_spend_idr",
+            "discount_idr",
+            "percent_bp",
+            "cap_idr",
+            "min_purchase_idr",
+            "valid_days",
+            "is_active",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("discount_idr") and not data.get("percent_bp"):
+            self.add_error(
+                "discount_idr", _("Enter a rupiah discount or a percentage.")
+            )
+        if (data.get("percent_bp") or 0) > 10_000:
+            self.add_error("percent_bp", _("At most 10000 (100%)."))
+        for name in ("min_spend_idr", "discount_idr", "cap_idr", "min_purchase_idr"):
+            if (data.get(name) or 0) < 0:
+                self.add_error(name, _("Must not be negative."))
+        if data.get("valid_days") is not None and data["valid_days"] <= 0:
+            self.add_error("valid_days", _("Must be more than 0."))
+        return data
+
+
+class BuyGetOfferForm(forms.ModelForm):
+    class Meta:
+        model = BuyGetOffer
+        fields = [
+            "name",
+            "buy_qty",
+            "buy_product",
+            "buy_category",
+            "get_qty",
+            "get_product",
+            "get_category",
+            "percent_off_bp",
+            "valid_from",
+            "valid_until",
+            "is_active",
+        ]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}),
+            "valid_until": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {
+            "get_product": _("Empty product and category: the same as bought."),
+        }
+
+    def __init__(self, *args, shop=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        products = Product.objects.filter(shop=shop).order_by("name", "id")
+        self.fields["buy_product"].queryset = products
+        self.fields["get_product"].queryset = products
+
+    def clean(self):
+        data = super().clean()
+        for side in ("buy", "get"):
+            product = data.get(f"{side}_product")
+            category = (data.get(f"{side}_category") or "").strip()
+            data[f"{side}_category"] = category
+            if product and category:
+                self.add_error(
+                    f"{side}_category", _("Choose a product or a category, not both.")
+                )
+        if not data.get("buy_product") and not data.get("buy_category"):
+            self.add_error("buy_product", _("Choose a product or a category."))
+        for name in ("buy_qty", "get_qty"):
+            if data.get(name) is not None and data[name] <= 0:
+                self.add_error(name, _("Must be more than 0."))
+        percent = data.get("percent_off_bp")
+        if percent is not None and not 0 < percent <= 10_000:
+            self.add_error("percent_off_bp", _("Between 1 and 10000 (100% = free)."))
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", _("The end is before the start."))
+        return data

@@ -6,12 +6,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from setia.accounts.models import Shop
-from setia.loyalty import ledger, members, services
-from setia.loyalty.models import PointsAccount, ProgramVersion
+from setia.loyalty import ledger, members, services, tiers
+from setia.loyalty.models import PointsAccount, ProgramVersion, TierBasis
 
 
 def refresh_tiers(shop, today: dt.date | None = None) -> int:
-    """Re-check every member's tier (spend leaves the 12-month window daily)."""
+    """Re-check every member's tier (spend leaves the 12-month window daily; the
+    pyramid tiers follow the latest analysis)."""
+    if tiers.tier_basis(shop) == TierBasis.PYRAMID:
+        return tiers.refresh_pyramid_tiers(shop)
     changed = 0
     accounts = PointsAccount.objects.filter(shop=shop, customer__isnull=False)
     for account in accounts.select_related("customer"):

@@ -3,7 +3,6 @@
 import datetime as dt
 import io
 import secrets
-from xml.sax.saxutils import escape
 
 import segno
 from django.core import signing
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from setia.accounts import audit
 from setia.loyalty import ledger
+from setia.loyalty.card_image import render_card_png
 from setia.loyalty.models import (
     EntryKind,
     MemberCard,
@@ -69,10 +69,15 @@ def member_qr(card: MemberCard) -> segno.QRCode:
     return segno.make_qr(card.code, error="m")
 
 
-def card_png(card: MemberCard, scale: int = 10) -> bytes:
-    out = io.BytesIO()
-    member_qr(card).save(out, kind="png", scale=scale, border=2)
-    return out.getvalue()
+def card_png(card: MemberCard, shop_name: str, tier_name: str) -> bytes:
+    """The whole card as an image: shop, member, tier, code and the QR."""
+    return render_card_png(
+        shop_name=shop_name,
+        member_name=card.customer.name,
+        tier_name=tier_name,
+        code=card.code,
+        display_code=card.display_code,
+    )
 
 
 def card_qr_svg(card: MemberCard) -> str:
@@ -81,37 +86,6 @@ def card_qr_svg(card: MemberCard) -> str:
         out, kind="svg", scale=6, border=2, xmldecl=False, svgns=True, nl=False
     )
     return out.getvalue().decode()
-
-
-def card_svg(card: MemberCard, shop_name: str, tier_name: str) -> str:
-    """A shareable card image (SVG): shop, member, tier, code and the QR."""
-    qr = member_qr(card)
-    size = qr.symbol_size(scale=5, border=2)[0]
-    qr_out = io.BytesIO()
-    qr.save(qr_out, kind="svg", scale=5, border=2, xmldecl=False, nl=False)
-    qr_svg = qr_out.getvalue().decode()
-    width, height = 600, max(360, size + 120)
-    texts = [
-        (40, 70, 30, "bold", shop_name),
-        (40, 130, 26, "normal", card.customer.name),
-        (40, 175, 22, "normal", tier_name),
-        (40, 250, 22, "bold", card.display_code),
-    ]
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"'
-        f' viewBox="0 0 {width} {height}">',
-        f'<rect width="{width}" height="{height}" rx="24" fill="#0f766e"/>',
-    ]
-    for x, y, font_size, weight, text in texts:
-        parts.append(
-            f'<text x="{x}" y="{y}" font-family="sans-serif" font-size="{font_size}"'
-            f' font-weight="{weight}" fill="#ffffff">{escape(text or "")}</text>'
-        )
-    parts.append(
-        f'<g transform="translate({width - size - 30},{(height - size) // 2})">'
-        f'<rect width="{size}" height="{size}" fill="#ffffff"/>{qr_svg}</g></svg>'
-    )
-    return "".join(parts)
 
 
 # ---- The customer's own page ----

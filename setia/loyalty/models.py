@@ -17,6 +17,11 @@ class Rounding(models.TextChoices):
     NEAREST = "nearest", _("Round to the nearest point")
 
 
+class TierBasis(models.TextChoices):
+    SPEND = "spend", _("Rolling 12-month spend")
+    PYRAMID = "pyramid", _("Customer pyramid tier (from the latest analysis)")
+
+
 class ProgramVersion(models.Model):
     """One saved version of a shop's earn and redeem rules; never edited.
 
@@ -78,6 +83,12 @@ class ProgramVersion(models.Model):
     referral_bonus_points = models.PositiveIntegerField(
         _("referral bonus for the referrer (points)"), default=0
     )
+    tier_basis = models.CharField(
+        _("members reach a tier by"),
+        max_length=10,
+        choices=TierBasis.choices,
+        default=TierBasis.SPEND,
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -111,7 +122,8 @@ class ProgramVersion(models.Model):
 
 
 class Tier(models.Model):
-    """A member level reached by rolling 12-month spend."""
+    """A member level, reached by rolling 12-month spend or, when the program says
+    so, by the customer's pyramid tier in the latest analysis."""
 
     shop = models.ForeignKey(
         "accounts.Shop",
@@ -127,6 +139,20 @@ class Tier(models.Model):
         _("points multiplier (basis points)"),
         default=ONE_X_BP,
         help_text=_("10000 = ×1, 15000 = ×1.5, 20000 = ×2."),
+    )
+    # The insights app's pyramid levels (0 Platinum … 3 Lead); kept as a plain
+    # number so loyalty does not import insights' models.
+    pyramid_level = models.PositiveSmallIntegerField(
+        _("pyramid tier that reaches it"),
+        null=True,
+        blank=True,
+        choices=[
+            (0, _("Platinum")),
+            (1, _("Gold")),
+            (2, _("Iron")),
+            (3, _("Lead")),
+        ],
+        help_text=_("Used when members reach tiers by the customer pyramid."),
     )
     perk = models.CharField(_("perk"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -569,6 +595,27 @@ class PromoCode(models.Model):
     uses = models.PositiveIntegerField(_("times used"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # A next-order coupon: only this customer may use it.
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="coupons",
+        verbose_name=_("only for customer"),
+    )
+    rule = models.ForeignKey(
+        "CouponRule",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coupons",
+        verbose_name=_("coupon rule"),
+    )
+    # Plain id, like PointsEntry.sale_id: the sale that issued this coupon.
+    issued_by_sale_id = models.BigIntegerField(
+        _("issued by sale"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("promo code")
@@ -577,6 +624,11 @@ class PromoCode(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["shop", "code"], name="loyalty_promo_code_unique_per_shop"
+            ),
+            models.UniqueConstraint(
+                fields=["shop", "issued_by_sale_id"],
+                condition=models.Q(issued_by_sale_id__isnull=False),
+                name="loyalty_one_coupon_per_sale",
             ),
             models.CheckConstraint(
                 condition=models.Q(max_uses__isnull=True)
@@ -612,6 +664,8 @@ class PromoRedemption(AppendOnlyModel):
     )
     sale_id = models.BigIntegerField(_("sale"), null=True, blank=True)
     discount_idr = models.BigIntegerField(_("discount (Rp)"))
+    # A void gives a use back with a second row, never by deleting the first.
+    is_give_back = models.BooleanField(_("use given back"), default=False)
     idempotency_key = models.CharField(_("idempotency key"), max_length=120)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -623,3 +677,122 @@ class PromoRedemption(AppendOnlyModel):
                 fields=["shop", "idempotency_key"], name="loyalty_promo_idempotent"
             )
         ]
+
+
+# ---- Promotions: next-order coupons and buy-X-get-Y (see promotions.py) ----
+
+
+class CouponRule(models.Model):
+    """A sale of at least `min_spend_idr` to a known customer issues a coupon for
+    the next order (a single-use PromoCode bound to that customer)."""
+
+    shop = models.ForeignKey(
+        "accounts.Shop",
+        on_delete=models.CASCADE,
+        related_name="coupon_rules",
+        verbose_name=_("shop"),
+    )
+    name = models.CharField(_("name"), max_length=80)
+    min_spend_idr = models.BigIntegerField(
+        _("spend at least (Rp)"),
+        help_text=_("The sale total, after discounts, that earns the coupon."),
+    )
+    discount_idr = models.BigIntegerField(_("coupon discount (Rp)"), default=0)
+    percent_bp = models.PositiveIntegerField(
+        _("coupon percentage (basis points)"), default=0, help_text=_("1000 = 10%.")
+    )
+    cap_idr = models.BigIntegerField(
+        _("maximum discount (Rp)"), default=0, help_text=_("0 means no maximum.")
+    )
+    min_purchase_idr = models.BigIntegerField(
+        _("minimum purchase to use the coupon (Rp)"), default=0
+    )
+    valid_days = models.PositiveIntegerField(_("valid for (days)"), default=30)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("next-order coupon rule")
+        verbose_name_plural = _("next-order coupon rules")
+        ordering = ["shop", "-min_spend_idr", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_spend_idr__gte=0)
+                & models.Q(discount_idr__gte=0)
+                & models.Q(cap_idr__gte=0)
+                & models.Q(min_purchase_idr__gte=0),
+                name="loyalty_coupon_rule_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_days__gt=0),
+                name="loyalty_coupon_rule_valid_days_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BuyGetOffer(models.Model):
+    """Buy X of a product or category, get Y of the same (or another) product or
+    category free or at a percentage off. Priced automatically on the sale screen."""
+
+    shop = models.ForeignKey(
+        "accounts.Shop",
+        on_delete=models.CASCADE,
+        related_name="buy_get_offers",
+        verbose_name=_("shop"),
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=80,
+        help_text=_("Shown on the receipt, e.g. Beli 2 gratis 1."),
+    )
+    buy_qty = models.PositiveIntegerField(_("buy (pieces)"), default=2)
+    buy_product = models.ForeignKey(
+        "sales.Product",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("buy product"),
+    )
+    buy_category = models.CharField(_("or buy category"), max_length=60, blank=True)
+    get_qty = models.PositiveIntegerField(_("get (pieces)"), default=1)
+    get_product = models.ForeignKey(
+        "sales.Product",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("get product"),
+    )
+    get_category = models.CharField(_("or get category"), max_length=60, blank=True)
+    percent_off_bp = models.PositiveIntegerField(
+        _("discount on the pieces you get (basis points)"),
+        default=10_000,
+        help_text=_("10000 = free, 5000 = half price."),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("buy-X-get-Y offer")
+        verbose_name_plural = _("buy-X-get-Y offers")
+        ordering = ["shop", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(buy_qty__gt=0) & models.Q(get_qty__gt=0),
+                name="loyalty_buy_get_quantities_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percent_off_bp__gt=0)
+                & models.Q(percent_off_bp__lte=10_000),
+                name="loyalty_buy_get_percent_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

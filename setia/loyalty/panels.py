@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from setia.loyalty import ledger, members, services
+from setia.loyalty import ledger, members, promotions, services, tiers
 from setia.loyalty.models import PointsAccount
 
 
@@ -20,8 +20,7 @@ def customer_panel(request, customer):
         .first()
     )
     tier = account.tier if account else None
-    upcoming = services.next_tier(shop, tier)
-    spend = services.rolling_spend(shop, customer)
+    step = tiers.progress(shop, customer, tier)
     link = members.active_own_link(shop, customer)
     return (
         "loyalty/_customer_panel.html",
@@ -30,11 +29,15 @@ def customer_panel(request, customer):
             "points_value_idr": (account.balance if account else 0)
             * program.point_value_idr,
             "tier": tier,
-            "next_tier": upcoming,
-            "to_next_tier_idr": max(0, upcoming.min_spend_idr - spend)
-            if upcoming
-            else 0,
+            "next_tier": step.next_tier,
+            "to_next_tier_idr": step.to_next_tier_idr,
+            "tier_basis": step.basis,
+            "next_pyramid_name": step.next_pyramid_name,
             "store_credit_idr": services.store_credit_balance(shop, customer),
+            "coupons": [
+                (coupon, promotions.promo_value_text(coupon))
+                for coupon in promotions.open_coupons(shop, customer)
+            ],
             "member_url": reverse("loyalty:member", args=[customer.pk]),
             "card_url": reverse("loyalty:card", args=[customer.pk]),
             "own_page_url": request.build_absolute_uri(

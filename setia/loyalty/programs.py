@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from setia.accounts import audit
-from setia.lib.money import percent_of
+from setia.lib.money import format_rupiah, percent_of
 from setia.loyalty import ledger
 from setia.loyalty.models import (
     EntryKind,
@@ -36,6 +36,7 @@ PROGRAM_FIELDS = [
     "welcome_bonus_points",
     "birthday_bonus_points",
     "referral_bonus_points",
+    "tier_basis",
 ]
 
 
@@ -126,15 +127,22 @@ def save_promo(shop, *, by, promo: PromoCode | None = None, **values) -> PromoCo
     return promo
 
 
-def quote_promo(
-    shop, code: str, *, customer, amount_idr: int, today: dt.date | None = None
-) -> tuple[PromoCode, int]:
-    """(promo, rupiah off) for a code typed at the counter; raises ValidationError."""
-    today = today or timezone.localdate()
-    promo = PromoCode.objects.filter(
-        shop=shop, code=normalize_promo(code), is_active=True
-    ).first()
-    if promo is None:
+def promo_uses_by(promo: PromoCode, customer) -> int:
+    """Uses of `promo` by `customer` still standing (voids give uses back)."""
+    rows = PromoRedemption.objects.filter(promo=promo, customer=customer)
+    return (
+        rows.filter(is_give_back=False).count() - rows.filter(is_give_back=True).count()
+    )
+
+
+def check_promo(
+    promo: PromoCode | None, *, customer, amount_idr: int, today: dt.date
+) -> int:
+    """Rupiah off `amount_idr` that `promo` gives now; raises ValidationError.
+
+    Call it on a locked promo row (`select_for_update`) when the use is written.
+    """
+    if promo is None or not promo.is_active:
         raise ValidationError(_("This promo code does not exist."), code="no_promo")
     if (promo.valid_from and today < promo.valid_from) or (
         promo.valid_until and today > promo.valid_until
@@ -146,11 +154,17 @@ def quote_promo(
         raise ValidationError(
             _("This promo code has been used up."), code="promo_used_up"
         )
+    if promo.customer_id is not None and (
+        customer is None or customer.pk != promo.customer_id
+    ):
+        raise ValidationError(
+            _("This coupon belongs to another customer."), code="promo_other_customer"
+        )
     if amount_idr < promo.min_purchase_idr:
         raise ValidationError(
-            _("This promo code needs a purchase of at least Rp %(min)s."),
+            _("This promo code needs a purchase of at least %(min)s."),
             code="promo_min_purchase",
-            params={"min": promo.min_purchase_idr},
+            params={"min": format_rupiah(promo.min_purchase_idr)},
         )
     if promo.max_uses_per_customer is not None:
         if customer is None:
@@ -158,8 +172,7 @@ def quote_promo(
                 _("Choose the customer to use this promo code."),
                 code="promo_needs_customer",
             )
-        used = PromoRedemption.objects.filter(promo=promo, customer=customer).count()
-        if used >= promo.max_uses_per_customer:
+        if promo_uses_by(promo, customer) >= promo.max_uses_per_customer:
             raise ValidationError(
                 _("This customer has already used this promo code."),
                 code="promo_customer_limit",
@@ -169,21 +182,44 @@ def quote_promo(
         discount += percent_of(amount_idr, promo.percent_bp)
     if promo.cap_idr:
         discount = min(discount, promo.cap_idr)
-    return promo, max(0, min(discount, amount_idr))
+    return max(0, min(discount, amount_idr))
+
+
+def quote_promo(
+    shop, code: str, *, customer, amount_idr: int, today: dt.date | None = None
+) -> tuple[PromoCode, int]:
+    """(promo, rupiah off) for a code typed at the counter; raises ValidationError."""
+    promo = PromoCode.objects.filter(shop=shop, code=normalize_promo(code)).first()
+    discount = check_promo(
+        promo,
+        customer=customer,
+        amount_idr=amount_idr,
+        today=today or timezone.localdate(),
+    )
+    return promo, discount
 
 
 def use_promo(shop, code: str, *, customer, amount_idr: int, sale) -> int:
-    """Record the use of a promo code for a sale (once per sale); rupiah off."""
+    """Record the use of a promo code for a sale (once per sale); rupiah off.
+
+    Sales at the counter go through `promotions.redeem_promo` instead, inside the
+    sale's own transaction.
+    """
     with transaction.atomic():
         key = f"sale:{sale.pk}:promo"
         earlier = PromoRedemption.objects.filter(shop=shop, idempotency_key=key).first()
         if earlier is not None:
             return earlier.discount_idr
-        promo = PromoCode.objects.select_for_update().get(
-            shop=shop, code=normalize_promo(code)
+        promo = (
+            PromoCode.objects.select_for_update()
+            .filter(shop=shop, code=normalize_promo(code))
+            .first()
         )
-        promo, discount = quote_promo(
-            shop, promo.code, customer=customer, amount_idr=amount_idr
+        discount = check_promo(
+            promo,
+            customer=customer,
+            amount_idr=amount_idr,
+            today=timezone.localdate(),
         )
         PromoRedemption.objects.create(
             shop=shop,

@@ -30,6 +30,7 @@ from setia.loyalty.models import (
     StoreCreditAccount,
     StoreCreditEntry,
 )
+from setia.loyalty.promotions import open_coupons
 from setia.loyalty.redemption import (
     Redemption,
     _redeem,
@@ -100,7 +101,11 @@ def earn_basis(sale, program: ProgramVersion) -> tuple[int, int]:
     if not program.earn_after_discounts:
         gross = sum(line.quantity * line.unit_price_idr for line in eligible)
         return gross, eligible_total
-    order_discounts = (sale.discount_idr or 0) + (sale.reward_discount_idr or 0)
+    order_discounts = (
+        (sale.discount_idr or 0)
+        + (sale.reward_discount_idr or 0)
+        + (getattr(sale, "promo_discount_idr", 0) or 0)
+    )
     if all_total <= 0:
         return 0, eligible_total
     # An order-level discount is shared by the lines in proportion to their totals.
@@ -399,6 +404,7 @@ def sale_screen_context(shop, customer) -> dict:
         "tier_name": "",
         "rewards": [],
         "store_credit_idr": 0,
+        "coupons": [],
         "point_value_idr": program.point_value_idr if program else 0,
         "earn_and_redeem_same_sale": (
             program.earn_and_redeem_same_sale if program else True
@@ -421,6 +427,7 @@ def sale_screen_context(shop, customer) -> dict:
         "tier_name": tier.name if tier else "",
         "rewards": list(affordable_rewards(shop, balance)),
         "store_credit_idr": credit.balance_idr if credit else 0,
+        "coupons": list(open_coupons(shop, customer)),
     }
 
 

@@ -1,17 +1,23 @@
-"""Tiers by rolling 12-month spend; every change is recorded with its reason."""
+"""Tiers: by rolling 12-month spend, or by the customer pyramid tier of the latest
+analysis, as the program version says. Every change is recorded with its reason."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from setia.insights import services as insights
 from setia.loyalty import ledger
-from setia.loyalty.models import Tier, TierChange
+from setia.loyalty.models import PointsAccount, Tier, TierBasis, TierChange
 
 TIER_WINDOW_DAYS = 365
 COMPLETED = "completed"
+PYRAMID_NAMES = dict(Tier._meta.get_field("pyramid_level").flatchoices)
+UPDATE_BATCH = 5_000
 
 
 def rolling_spend(shop, customer, today: dt.date | None = None) -> int:
@@ -28,6 +34,11 @@ def rolling_spend(shop, customer, today: dt.date | None = None) -> int:
     return max(0, (totals["total"] or 0) - (totals["returned"] or 0))
 
 
+def tier_basis(shop) -> str:
+    program = ledger.current_program(shop)
+    return program.tier_basis if program is not None else TierBasis.SPEND
+
+
 def tier_for_spend(shop, spend_idr: int) -> Tier | None:
     return (
         Tier.objects.filter(shop=shop, is_active=True, min_spend_idr__lte=spend_idr)
@@ -36,7 +47,57 @@ def tier_for_spend(shop, spend_idr: int) -> Tier | None:
     )
 
 
+def tiers_by_pyramid_level(shop) -> dict[int, Tier]:
+    """The active tier each pyramid level reaches; with two tiers on one level the
+    one with the bigger multiplier wins, so a customer is never short-changed."""
+    mapped = Tier.objects.filter(
+        shop=shop, is_active=True, pyramid_level__isnull=False
+    ).order_by("multiplier_bp", "id")
+    return {tier.pyramid_level: tier for tier in mapped}
+
+
+@dataclass
+class TierProgress:
+    """What the member needs for the next tier, for the pages that show it."""
+
+    basis: str
+    next_tier: Tier | None
+    to_next_tier_idr: int = 0
+    next_pyramid_name: str = ""
+
+
+def progress(shop, customer, tier: Tier | None) -> TierProgress:
+    basis = tier_basis(shop)
+    if basis == TierBasis.PYRAMID:
+        # Pyramid levels are ranks among the shop's customers (0 = Platinum), so
+        # the next tier is the one mapped to a better level, not a spend figure.
+        by_level = tiers_by_pyramid_level(shop)
+        current = tier.pyramid_level if tier is not None else None
+        better = sorted(
+            level
+            for level in by_level
+            if (current is None or level < current) and by_level[level] != tier
+        )
+        if not better:
+            return TierProgress(basis, None)
+        level = better[-1]
+        return TierProgress(
+            basis, by_level[level], next_pyramid_name=str(PYRAMID_NAMES[level])
+        )
+    tiers = Tier.objects.filter(shop=shop, is_active=True)
+    if tier is not None:
+        tiers = tiers.filter(min_spend_idr__gt=tier.min_spend_idr)
+    upcoming = tiers.order_by("min_spend_idr", "id").first()
+    if upcoming is None:
+        return TierProgress(basis, None)
+    spend = rolling_spend(shop, customer)
+    return TierProgress(
+        basis, upcoming, to_next_tier_idr=max(0, upcoming.min_spend_idr - spend)
+    )
+
+
 def next_tier(shop, tier: Tier | None) -> Tier | None:
+    """The next tier up by spend (kept for callers that only need the tier)."""
     tiers = Tier.objects.filter(shop=shop, is_active=True)
     if tier is not None:
         tiers = tiers.filter(min_spend_idr__gt=tier.min_spend_idr)
@@ -44,7 +105,7 @@ def next_tier(shop, tier: Tier | None) -> Tier | None:
 
 
 def refresh_tier(shop, customer, *, reason: str, today=None) -> TierChange | None:
-    """Move the member to the tier their 12-month spend earns, recording why."""
+    """Move the member to the tier their spend or pyramid tier earns, recording why."""
     with transaction.atomic():
         account = ledger.lock_account(shop, customer)
         return _refresh_locked_tier(shop, account, customer, reason, today)
@@ -53,8 +114,17 @@ def refresh_tier(shop, customer, *, reason: str, today=None) -> TierChange | Non
 def _refresh_locked_tier(shop, account, customer, reason, today=None):
     if not Tier.objects.filter(shop=shop).exists() and account.tier_id is None:
         return None
-    spend = rolling_spend(shop, customer, today)
-    tier = tier_for_spend(shop, spend)
+    spend = 0
+    if tier_basis(shop) == TierBasis.PYRAMID:
+        score = insights.score_of(customer)
+        if score is None:
+            # Not analysed yet (a new customer): keep the tier until the next run.
+            return None
+        tier = tiers_by_pyramid_level(shop).get(score.tier)
+        reason = _pyramid_reason(score.tier)
+    else:
+        spend = rolling_spend(shop, customer, today)
+        tier = tier_for_spend(shop, spend)
     if tier == account.tier:
         return None
     change = TierChange.objects.create(
@@ -68,3 +138,58 @@ def _refresh_locked_tier(shop, account, customer, reason, today=None):
     account.tier = tier
     account.save(update_fields=["tier"])
     return change
+
+
+def _pyramid_reason(level: int) -> str:
+    return _("customer pyramid: %(level)s in the latest analysis") % {
+        "level": PYRAMID_NAMES.get(level, level)
+    }
+
+
+def refresh_pyramid_tiers(shop) -> int:
+    """Put every member in the tier of their pyramid level in the latest finished
+    analysis, in bulk (a shop may have 100,000 members). Members the analysis has
+    not seen keep their tier. Returns how many changed."""
+    if tier_basis(shop) != TierBasis.PYRAMID:
+        return 0
+    run = insights.latest_run(shop)
+    if run is None:
+        return 0
+    score_model = apps.get_model("insights", "CustomerScore")
+    levels = dict(
+        score_model.objects.filter(run=run).values_list("customer_id", "tier")
+    )
+    by_level = tiers_by_pyramid_level(shop)
+    accounts = PointsAccount.objects.filter(shop=shop, customer__isnull=False)
+    changes: list[TierChange] = []
+    moves: dict[int | None, list[int]] = {}
+    for pk, customer_id, tier_id in accounts.values_list(
+        "pk", "customer_id", "tier_id"
+    ):
+        if customer_id not in levels:
+            continue
+        level = levels[customer_id]
+        target = by_level.get(level)
+        target_id = target.pk if target is not None else None
+        if target_id == tier_id:
+            continue
+        changes.append(
+            TierChange(
+                shop=shop,
+                account_id=pk,
+                from_tier_id=tier_id,
+                to_tier_id=target_id,
+                reason=_pyramid_reason(level)[:200],
+            )
+        )
+        moves.setdefault(target_id, []).append(pk)
+    with transaction.atomic():
+        TierChange.objects.bulk_create(changes, batch_size=UPDATE_BATCH)
+        for target_id, pks in moves.items():
+            for start in range(0, len(pks), UPDATE_BATCH):
+                # Only the tier column: balances are updated under the account
+                # lock by sales at the same time and must not be overwritten.
+                PointsAccount.objects.filter(
+                    pk__in=pks[start : start + UPDATE_BATCH]
+                ).update(tier_id=target_id)
+    return len(changes)

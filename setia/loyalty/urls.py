@@ -14,6 +14,10 @@ urlpatterns = [
     path("rewards/<int:reward_id>/", views.reward_edit, name="reward_edit"),
     path("promos/", views.promos, name="promos"),
     path("promos/<int:promo_id>/", views.promo_edit, name="promo_edit"),
+    path("coupons/", views.coupon_rules, name="coupon_rules"),
+    path("coupons/<int:rule_id>/", views.coupon_rule_edit, name="coupon_rule_edit"),
+    path("offers/", views.offers, name="offers"),
+    path("offers/<int:offer_id>/", views.offer_edit, name="offer_edit"),
     path("expiring/", views.expiring, name="expiring"),
     path("report/", views.report, name="report"),
     path("members/<int:customer_id>/", views.member, name="member"),
@@ -22,7 +26,6 @@ urlpatterns = [
     path("members/<int:customer_id>/redeem/", views.redeem, name="redeem"),
     path("members/<int:customer_id>/card/", views.card, name="card"),
     path("members/<int:customer_id>/card.png", views.card_png, name="card_png"),
-    path("members/<int:customer_id>/card.svg", views.card_svg, name="card_svg"),
     path(
         "members/<int:customer_id>/card/new/",
         views.card_reissue,

@@ -17,6 +17,7 @@ from setia.accounts.decorators import owner_required, staff_required
 from setia.customers.models import Customer
 from setia.lib.phones import wa_link
 from setia.loyalty import ledger, members, programs, services
+from setia.loyalty import tiers as tier_rules
 from setia.loyalty.forms import (
     AdjustForm,
     ProgramForm,
@@ -35,6 +36,7 @@ from setia.loyalty.models import (
     Tier,
 )
 from setia.loyalty.reports import loyalty_report
+from setia.loyalty.tasks import refresh_shop_tiers
 
 # The customer's own page: at most this many views per client address per window.
 OWN_PAGE_LIMIT = 30
@@ -82,6 +84,8 @@ def find_member(request):
 def program_settings(request):
     shop = request.shop
     current = ledger.current_program(shop)
+    # Read before validation: a bound ModelForm writes its values onto `current`.
+    basis_before = current.tier_basis if current else None
     form = ProgramForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in programs.PROGRAM_FIELDS}
@@ -90,6 +94,11 @@ def program_settings(request):
             request,
             _("Program saved as version %(version)s.") % {"version": version.version},
         )
+        if basis_before != version.tier_basis:
+            # Every member's tier is re-checked under the new basis, in the
+            # background: a big shop has many members.
+            refresh_shop_tiers(shop.pk)
+            messages.info(request, _("Members' tiers are being updated."))
         return redirect("loyalty:settings")
     history = ProgramVersion.objects.filter(shop=shop).select_related("created_by")
     return render(
@@ -106,10 +115,18 @@ def tiers(request):
         programs.save_tier(request.shop, by=request.user, **form.cleaned_data)
         messages.success(request, _("Tier saved."))
         return redirect("loyalty:tiers")
+    shop_tiers = Tier.objects.filter(shop=request.shop)
     return render(
         request,
         "loyalty/tiers.html",
-        {"form": form, "tiers": Tier.objects.filter(shop=request.shop)},
+        {
+            "form": form,
+            "tiers": shop_tiers,
+            "basis": tier_rules.tier_basis(request.shop),
+            "unmapped": any(
+                t.is_active and t.pyramid_level is None for t in shop_tiers
+            ),
+        },
     )
 
 
@@ -167,7 +184,12 @@ def promos(request):
     return render(
         request,
         "loyalty/promos.html",
-        {"form": form, "promos": PromoCode.objects.filter(shop=request.shop)},
+        {
+            "form": form,
+            "promos": PromoCode.objects.filter(shop=request.shop).select_related(
+                "customer"
+            ),
+        },
     )
 
 
@@ -200,7 +222,7 @@ def member(request, customer_id):
         .first()
     )
     tier = account.tier if account else None
-    upcoming = services.next_tier(shop, tier)
+    step = tier_rules.progress(shop, customer, tier)
     spend = services.rolling_spend(shop, customer)
     link = members.active_own_link(shop, customer)
     own_url = _own_page_url(request, link) if link else ""
@@ -223,11 +245,11 @@ def member(request, customer_id):
             "account": account,
             "balance": account.balance if account else 0,
             "tier": tier,
-            "next_tier": upcoming,
+            "next_tier": step.next_tier,
             "spend_idr": spend,
-            "to_next_tier_idr": max(0, upcoming.min_spend_idr - spend)
-            if upcoming
-            else 0,
+            "to_next_tier_idr": step.to_next_tier_idr,
+            "tier_basis": step.basis,
+            "next_pyramid_name": step.next_pyramid_name,
             "store_credit_idr": services.store_credit_balance(shop, customer),
             "card": members.active_card(shop, customer),
             "own_url": own_url,
@@ -342,23 +364,14 @@ def card_png(request, customer_id):
     card = members.active_card(request.shop, customer)
     if card is None:
         return redirect("loyalty:card", customer.pk)
-    response = HttpResponse(members.card_png(card), content_type="image/png")
-    response["Content-Disposition"] = f'inline; filename="member-{card.code}.png"'
-    return response
-
-
-@require_GET
-@staff_required
-def card_svg(request, customer_id):
-    customer = _customer(request, customer_id)
-    card = members.active_card(request.shop, customer)
-    if card is None:
-        return redirect("loyalty:card", customer.pk)
     account = PointsAccount.objects.filter(shop=request.shop, customer=customer).first()
-    tier = account.tier.name if account and account.tier else ""
-    svg = members.card_svg(card, request.shop.name, tier)
-    response = HttpResponse(svg, content_type="image/svg+xml")
-    response["Content-Disposition"] = f'attachment; filename="member-{card.code}.svg"'
+    tier = account.tier.name if account and account.tier else _("Member")
+    png = members.card_png(card, request.shop.name, tier)
+    response = HttpResponse(png, content_type="image/png")
+    download = "download" in request.GET
+    response["Content-Disposition"] = (
+        f'{"attachment" if download else "inline"}; filename="member-{card.code}.png"'
+    )
     return response
 
 
@@ -447,8 +460,7 @@ def own_page(request, token):
     )
     balance = account.balance if account else 0
     tier = account.tier if account else None
-    upcoming = services.next_tier(shop, tier)
-    spend = services.rolling_spend(shop, customer)
+    step = tier_rules.progress(shop, customer, tier)
     history = (
         PointsEntry.objects.filter(account=account).order_by("-created_at", "-id")[:20]
         if account
@@ -463,10 +475,10 @@ def own_page(request, token):
             "balance": balance,
             "balance_value_idr": balance * (program.point_value_idr if program else 0),
             "tier": tier,
-            "next_tier": upcoming,
-            "to_next_tier_idr": max(0, upcoming.min_spend_idr - spend)
-            if upcoming
-            else 0,
+            "next_tier": step.next_tier,
+            "to_next_tier_idr": step.to_next_tier_idr,
+            "tier_basis": step.basis,
+            "next_pyramid_name": step.next_pyramid_name,
             "rewards": services.affordable_rewards(shop, balance),
             "history": history,
             "expiring": _next_expiry(account),
@@ -498,3 +510,78 @@ def report(request):
         "loyalty/report.html",
         {"report": loyalty_report(request.shop, days=days), "choices": [30, 90, 365]},
     )
+
+
+# ---- Promotions: next-order coupon rules and buy-X-get-Y offers ----
+
+
+@owner_required
+def coupon_rules(request):
+    from setia.loyalty import promotions
+    from setia.loyalty.forms import CouponRuleForm
+    from setia.loyalty.models import CouponRule
+
+    form = CouponRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        promotions.save_coupon_rule(request.shop, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Coupon rule saved."))
+        return redirect("loyalty:coupon_rules")
+    rules = [
+        (rule, promotions.promo_value_text(rule))
+        for rule in CouponRule.objects.filter(shop=request.shop)
+    ]
+    return render(request, "loyalty/coupon_rules.html", {"form": form, "rules": rules})
+
+
+@owner_required
+def coupon_rule_edit(request, rule_id):
+    from setia.loyalty import promotions
+    from setia.loyalty.forms import CouponRuleForm
+    from setia.loyalty.models import CouponRule
+
+    rule = get_object_or_404(CouponRule, shop=request.shop, pk=rule_id)
+    form = CouponRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        promotions.save_coupon_rule(
+            request.shop, by=request.user, rule=rule, **form.cleaned_data
+        )
+        messages.success(request, _("Coupon rule saved."))
+        return redirect("loyalty:coupon_rules")
+    return render(request, "loyalty/edit.html", {"form": form, "title": rule.name})
+
+
+@owner_required
+def offers(request):
+    from setia.loyalty import promotions
+    from setia.loyalty.forms import BuyGetOfferForm
+    from setia.loyalty.models import BuyGetOffer
+
+    form = BuyGetOfferForm(request.POST or None, shop=request.shop)
+    if request.method == "POST" and form.is_valid():
+        promotions.save_offer(request.shop, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Offer saved."))
+        return redirect("loyalty:offers")
+    rows = [
+        (offer, promotions.offer_summary(offer))
+        for offer in BuyGetOffer.objects.filter(shop=request.shop).select_related(
+            "buy_product", "get_product"
+        )
+    ]
+    return render(request, "loyalty/offers.html", {"form": form, "offers": rows})
+
+
+@owner_required
+def offer_edit(request, offer_id):
+    from setia.loyalty import promotions
+    from setia.loyalty.forms import BuyGetOfferForm
+    from setia.loyalty.models import BuyGetOffer
+
+    offer = get_object_or_404(BuyGetOffer, shop=request.shop, pk=offer_id)
+    form = BuyGetOfferForm(request.POST or None, instance=offer, shop=request.shop)
+    if request.method == "POST" and form.is_valid():
+        promotions.save_offer(
+            request.shop, by=request.user, offer=offer, **form.cleaned_data
+        )
+        messages.success(request, _("Offer saved."))
+        return redirect("loyalty:offers")
+    return render(request, "loyalty/edit.html", {"form": form, "title": offer.name})

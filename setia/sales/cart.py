@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 
 from setia.customers.models import Customer
+from setia.loyalty.programs import quote_promo
+from setia.loyalty.promotions import active_offers
 from setia.sales.models import PaymentMethod
 from setia.sales.pricing import LineInput, Quote, load_variants, price_lines
 from setia.sales.services import PaymentInput
@@ -41,6 +43,8 @@ class CartState:
     note: str = ""
     points: int = 0
     reward_id: int | None = None
+    promo_code: str = ""
+    promo_problem: str = ""
     problem: str = ""
 
     @classmethod
@@ -72,6 +76,7 @@ class CartState:
         state.pay_amount2 = data.get("pay_amount2", "").strip()[:20]
         state.on_credit = data.get("credit") == "1"
         state.note = data.get("note", "").strip()[:200]
+        state.promo_code = "".join(data.get("promo", "").split()).upper()[:30]
         if state.customer is not None:
             state.points = to_int(data.get("points"))
             state.reward_id = to_int(data.get("reward"), 0) or None
@@ -98,6 +103,10 @@ class CartState:
                 line.quantity -= 1
             else:
                 del self.lines[number]
+        elif verb == "nopromo":
+            self.promo_code = ""
+        elif verb == "promo":
+            self.promo_code = "".join(arg.split()).upper()[:30]
         elif verb == "nocustomer":
             self.customer = None
             self.on_credit = False
@@ -109,20 +118,36 @@ class CartState:
         A discount or redemption that is no longer allowed is dropped (and
         `self.problem` says why) so the screen always shows a right total.
         """
-        self.problem = ""
+        self.problem = self.promo_problem = ""
         variants = load_variants(shop, [line.variant_id for line in self.lines])
         # Items no longer sold (or not this shop's) leave the cart.
         self.lines = [line for line in self.lines if line.variant_id in variants]
+        offers = active_offers(shop)
         try:
             quote = price_lines(
-                variants, self.lines, self.customer, discount_idr=self.discount_idr
+                variants,
+                self.lines,
+                self.customer,
+                discount_idr=self.discount_idr,
+                offers=offers,
             )
         except ValidationError as exc:
             self.problem = " ".join(exc.messages)
             self.discount_idr = 0
             for line in self.lines:
                 line.discount_idr = 0
-            quote = price_lines(variants, self.lines, self.customer)
+            quote = price_lines(variants, self.lines, self.customer, offers=offers)
+        amount = quote.subtotal_idr - quote.discount_idr
+        promo_discount = 0
+        if self.lines and self.promo_code:
+            try:
+                _promo, promo_discount = quote_promo(
+                    shop, self.promo_code, customer=self.customer, amount_idr=amount
+                )
+            except ValidationError as exc:
+                # The code stays in its box so the clerk can correct it.
+                self.promo_problem = " ".join(exc.messages)
+        redemption = None
         if self.lines and (self.points or self.reward_id):
             from setia.loyalty import services as loyalty
 
@@ -132,19 +157,22 @@ class CartState:
                     self.customer,
                     points=self.points,
                     reward_id=self.reward_id,
-                    amount_idr=quote.subtotal_idr - quote.discount_idr,
+                    amount_idr=amount - promo_discount,
                 )
             except ValidationError as exc:
                 self.problem = " ".join(exc.messages)
                 self.points, self.reward_id = 0, None
-            else:
-                quote = price_lines(
-                    variants,
-                    self.lines,
-                    self.customer,
-                    discount_idr=self.discount_idr,
-                    reward_discount_idr=redemption.discount_idr,
-                )
+        if promo_discount or redemption is not None:
+            quote = price_lines(
+                variants,
+                self.lines,
+                self.customer,
+                discount_idr=self.discount_idr,
+                reward_discount_idr=redemption.discount_idr if redemption else 0,
+                promo_discount_idr=promo_discount,
+                offers=offers,
+            )
+            quote.promo_code = self.promo_code if promo_discount else ""
         return quote
 
     def payments(self) -> list[PaymentInput]:

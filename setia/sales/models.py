@@ -193,6 +193,12 @@ class Sale(models.Model):
     subtotal_idr = models.BigIntegerField(_("subtotal"), default=0)
     discount_idr = models.BigIntegerField(_("order discount"), default=0)
     reward_discount_idr = models.BigIntegerField(_("reward discount"), default=0)
+    promo_discount_idr = models.BigIntegerField(
+        _("promo code discount"), default=0, db_default=0
+    )
+    promo_code = models.CharField(
+        _("promo code"), max_length=30, blank=True, default="", db_default=""
+    )
     total_idr = models.BigIntegerField(_("total"), default=0)
     paid_idr = models.BigIntegerField(_("paid"), default=0)
     outstanding_idr = models.BigIntegerField(_("unpaid credit (kasbon)"), default=0)
@@ -278,6 +284,13 @@ class SaleLine(AppendOnlyModel):
     unit_price_idr = models.BigIntegerField(_("unit price"))
     is_grosir_price = models.BooleanField(_("grosir price"), default=False)
     discount_idr = models.BigIntegerField(_("line discount"), default=0)
+    # Buy-X-get-Y: rupiah off this line and the offer's name, kept as sold.
+    promo_discount_idr = models.BigIntegerField(
+        _("offer discount"), default=0, db_default=0
+    )
+    promo_name = models.CharField(
+        _("offer"), max_length=80, blank=True, default="", db_default=""
+    )
     line_total_idr = models.BigIntegerField(_("line total"))
     unit_cost_idr = models.BigIntegerField(_("unit cost (HPP)"), default=0)
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from setia.customers.models import Customer, CustomerType
+from setia.loyalty.promotions import OfferUnit, active_offers, apply_offers
 from setia.sales.models import Product, Variant
 
 
@@ -26,6 +27,8 @@ class PricedLine:
     is_grosir_price: bool
     discount_idr: int
     line_total_idr: int
+    promo_discount_idr: int = 0
+    promo_name: str = ""
 
     @property
     def product(self) -> Product:
@@ -42,6 +45,8 @@ class Quote:
     subtotal_idr: int = 0
     discount_idr: int = 0
     reward_discount_idr: int = 0
+    promo_discount_idr: int = 0
+    promo_code: str = ""
     total_idr: int = 0
 
     @property
@@ -66,9 +71,12 @@ def price_lines(
     *,
     discount_idr: int = 0,
     reward_discount_idr: int = 0,
+    promo_discount_idr: int = 0,
+    offers=(),
 ) -> Quote:
     """Price `lines`; grosir applies per product when the pieces of that product in
-    the whole cart reach its grosir minimum, or always for a reseller."""
+    the whole cart reach its grosir minimum, or always for a reseller. Running
+    buy-X-get-Y `offers` then take their discount off the lines they apply to."""
     reseller = is_reseller(customer)
     per_product: dict[int, int] = {}
     for line in lines:
@@ -80,30 +88,52 @@ def price_lines(
         pid = variant.product_id
         per_product[pid] = per_product.get(pid, 0) + line.quantity
     quote = Quote()
+    units, grosir_flags = [], []
     for line in lines:
         variant = variants[line.variant_id]
         unit, grosir = variant.product.unit_price(
             per_product[variant.product_id], reseller
         )
+        units.append(
+            OfferUnit(variant.product_id, variant.product.category, unit, line.quantity)
+        )
+        grosir_flags.append(grosir)
+    if offers:
+        apply_offers(units, list(offers))
+    for line, offer_unit, grosir in zip(lines, units, grosir_flags, strict=True):
+        variant = variants[line.variant_id]
+        unit = offer_unit.unit_price_idr
         gross = unit * line.quantity
         discount = max(0, int(line.discount_idr))
-        if discount > gross:
+        promo = offer_unit.discount_idr
+        if discount + promo > gross:
             raise ValidationError(
                 _("A line discount cannot be more than the line."), code="discount"
             )
         quote.lines.append(
-            PricedLine(variant, line.quantity, unit, grosir, discount, gross - discount)
+            PricedLine(
+                variant,
+                line.quantity,
+                unit,
+                grosir,
+                discount,
+                gross - discount - promo,
+                promo_discount_idr=promo,
+                promo_name=", ".join(offer_unit.names)[:80],
+            )
         )
     quote.subtotal_idr = sum(line.line_total_idr for line in quote.lines)
     quote.discount_idr = max(0, int(discount_idr))
     quote.reward_discount_idr = max(0, int(reward_discount_idr))
-    if quote.discount_idr + quote.reward_discount_idr > quote.subtotal_idr:
+    quote.promo_discount_idr = max(0, int(promo_discount_idr))
+    order_discounts = (
+        quote.discount_idr + quote.reward_discount_idr + quote.promo_discount_idr
+    )
+    if order_discounts > quote.subtotal_idr:
         raise ValidationError(
             _("The discount cannot be more than the subtotal."), code="discount"
         )
-    quote.total_idr = (
-        quote.subtotal_idr - quote.discount_idr - quote.reward_discount_idr
-    )
+    quote.total_idr = quote.subtotal_idr - order_discounts
     return quote
 
 
@@ -131,4 +161,5 @@ def quote_cart(
         customer,
         discount_idr=discount_idr,
         reward_discount_idr=reward_discount_idr,
+        offers=active_offers(shop),
     )

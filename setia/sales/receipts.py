@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from setia.lib.money import format_rupiah
 from setia.lib.phones import wa_link
+from setia.loyalty import promotions
 from setia.sales.models import Sale
 
 
@@ -28,14 +29,26 @@ def receipt_text(sale: Sale) -> str:
                 + _("discount %(amount)s")
                 % {"amount": format_rupiah(line.discount_idr)}
             )
+        if line.promo_discount_idr:
+            out.append(
+                f"   {line.promo_name} -{format_rupiah(line.promo_discount_idr)}"
+            )
     out.append("")
-    if sale.discount_idr or sale.reward_discount_idr:
+    if sale.discount_idr or sale.reward_discount_idr or sale.promo_discount_idr:
         out.append(
             _("Subtotal: %(amount)s") % {"amount": format_rupiah(sale.subtotal_idr)}
         )
         if sale.discount_idr:
             out.append(
                 _("Discount: %(amount)s") % {"amount": format_rupiah(sale.discount_idr)}
+            )
+        if sale.promo_discount_idr:
+            out.append(
+                _("Promo %(code)s: %(amount)s")
+                % {
+                    "code": sale.promo_code,
+                    "amount": format_rupiah(sale.promo_discount_idr),
+                }
             )
         if sale.reward_discount_idr:
             out.append(
@@ -60,8 +73,23 @@ def receipt_text(sale: Sale) -> str:
         )
     if sale.is_voided:
         out.append(_("VOIDED"))
+    coupon = promotions.sale_coupon(sale)
+    if coupon is not None:
+        out += ["", coupon_text(coupon)]
     out += ["", _("Thank you for shopping with us!")]
     return "\n".join(out)
+
+
+def coupon_text(coupon) -> str:
+    """The next-order coupon line: code, value and last day."""
+    return _(
+        "Your coupon for the next purchase: *%(code)s*, %(value)s off, "
+        "valid until %(day)s."
+    ) % {
+        "code": coupon.code,
+        "value": promotions.promo_value_text(coupon),
+        "day": coupon.valid_until.strftime("%d/%m/%Y"),
+    }
 
 
 def whatsapp_url(sale: Sale) -> str:

@@ -21,6 +21,7 @@ from setia.accounts.models import Membership, Role, Shop, User
 from setia.customers import services as customer_services
 from setia.customers.models import Customer
 from setia.lib.money import format_rupiah
+from setia.loyalty import promotions
 from setia.loyalty import services as loyalty
 from setia.sales.history import (  # noqa: F401 - part of this module's interface
     customer_outstanding_idr,
@@ -323,9 +324,10 @@ def record_sale(
     note: str = "",
     redeem_points: int = 0,
     reward_id: int | None = None,
+    promo_code: str = "",
 ) -> Sale:
-    """Save a sale with its lines, payments, stock movements and loyalty points,
-    all or nothing.
+    """Save a sale with its lines, payments, stock movements, loyalty points and
+    promotions (promo code use, next-order coupon), all or nothing.
 
     The same `idempotency_key` twice (a double tap, a retried request) returns the
     first sale instead of making a second one.
@@ -350,8 +352,11 @@ def record_sale(
                 note=note,
                 redeem_points=redeem_points,
                 reward_id=reward_id,
+                promo_code=promo_code,
             )
-    except IntegrityError:
+    except (IntegrityError, ValidationError):
+        # A retry may fail a check the first request's own writes now fail (its
+        # single-use code is used up): the first sale is still the answer.
         existing = Sale.objects.filter(
             shop=shop, idempotency_key=idempotency_key
         ).first()
@@ -373,11 +378,30 @@ def _record_sale(
     note,
     redeem_points,
     reward_id,
+    promo_code,
 ) -> Sale:
     # A key saved before makes the INSERT below fail on the unique constraint;
     # record_sale then returns that first sale.
+    promo = None
+    if promo_code.strip():
+        # Locked first, before any stock row (a void takes them in this order
+        # too): concurrent sales with one code take turns from here on.
+        promo = promotions.lock_promo(shop, promo_code)
+        if Sale.objects.filter(shop=shop, idempotency_key=idempotency_key).exists():
+            raise IntegrityError("sale key already used")
     variants = load_variants(shop, [line.variant_id for line in lines])
-    quote = price_lines(variants, lines, customer, discount_idr=discount_idr)
+    offers = promotions.active_offers(shop)
+    quote = price_lines(
+        variants, lines, customer, discount_idr=discount_idr, offers=offers
+    )
+    promo_discount = 0
+    if promo_code.strip():
+        promo_discount = promotions.check_promo(
+            promo,
+            customer=customer,
+            amount_idr=quote.subtotal_idr - quote.discount_idr,
+            today=timezone.localdate(),
+        )
     redemption = None
     if redeem_points > 0 or reward_id is not None:
         redemption = loyalty.quote_redemption(
@@ -385,15 +409,17 @@ def _record_sale(
             customer,
             points=redeem_points,
             reward_id=reward_id,
-            amount_idr=quote.subtotal_idr - quote.discount_idr,
+            amount_idr=quote.subtotal_idr - quote.discount_idr - promo_discount,
         )
-        quote = price_lines(
-            variants,
-            lines,
-            customer,
-            discount_idr=discount_idr,
-            reward_discount_idr=redemption.discount_idr,
-        )
+    quote = price_lines(
+        variants,
+        lines,
+        customer,
+        discount_idr=discount_idr,
+        reward_discount_idr=redemption.discount_idr if redemption else 0,
+        promo_discount_idr=promo_discount,
+        offers=offers,
+    )
     if customer is None and any(
         p.method == PaymentMethod.STORE_CREDIT and p.amount_idr for p in payments
     ):
@@ -418,6 +444,8 @@ def _record_sale(
         subtotal_idr=quote.subtotal_idr,
         discount_idr=quote.discount_idr,
         reward_discount_idr=quote.reward_discount_idr,
+        promo_discount_idr=quote.promo_discount_idr,
+        promo_code=promo.code if promo is not None else "",
         total_idr=quote.total_idr,
         paid_idr=quote.total_idr - outstanding,
         outstanding_idr=outstanding,
@@ -436,6 +464,8 @@ def _record_sale(
                 unit_price_idr=line.unit_price_idr,
                 is_grosir_price=line.is_grosir_price,
                 discount_idr=line.discount_idr,
+                promo_discount_idr=line.promo_discount_idr,
+                promo_name=line.promo_name,
                 line_total_idr=line.line_total_idr,
                 unit_cost_idr=line.variant.product.cost_idr,
             )
@@ -463,7 +493,10 @@ def _record_sale(
     )
     if store_credit:
         loyalty.spend_store_credit(shop, customer, store_credit, sale=sale, by=by)
+    if promo is not None:
+        promotions.redeem_promo(sale, promo, quote.promo_discount_idr)
     loyalty.record_sale_loyalty(sale, redemption, by)
+    promotions.issue_next_order_coupon(sale, by)
     if customer is not None:
         customer_services.note_purchase(customer, today)
     # No audit event per sale: the sale row itself records who and when; the
@@ -556,7 +589,14 @@ def returnable_quantities(sale: Sale) -> dict[int, int]:
 
 
 def _share(line: SaleLine, sale: Sale, pieces: int) -> int:
-    """Value of the first `pieces` of a line after the order discounts, rounded."""
+    """Value of the first `pieces` of a line after the order discounts, rounded.
+
+    Order discounts (the clerk's, a reward, a promo code) are shared over the lines
+    in proportion to their totals, and a buy-X-get-Y discount is already in the
+    line total; so a return refunds what was actually paid for those pieces, and
+    returning everything refunds exactly the sale's total. A return keeps the
+    promo code's use (only a void gives it back).
+    """
     if sale.subtotal_idr <= 0:
         return 0
     numerator = line.line_total_idr * pieces * sale.total_idr
@@ -713,6 +753,8 @@ def void_sale(shop: Shop, by: User, sale: Sale, *, reason: str) -> Sale:
         return sale
     if not reason.strip():
         raise ValidationError(_("Give a reason for the void."), code="reason")
+    # Before the stock rows: locks are taken promo first, as in record_sale.
+    promotions.reverse_sale_promotions(sale, by)
     left = returnable_quantities(sale)
     for line in sale.lines.select_related("product", "variant").order_by("variant_id"):
         if line.variant_id and line.product.tracks_stock and left[line.pk] > 0:

@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from setia.accounts.decorators import owner_required, staff_required
 from setia.customers import services as customer_services
 from setia.customers.models import Customer
+from setia.loyalty import promotions
 from setia.loyalty import services as loyalty_services
 from setia.sales import services
 from setia.sales.cart import COUNTER_METHODS, CartState, to_int
@@ -169,6 +170,7 @@ def _save_sale(request, state: CartState):
             note=state.note,
             redeem_points=state.points,
             reward_id=state.reward_id,
+            promo_code=state.promo_code,
         )
     except ValidationError as exc:
         return _render_sale(request, state, error=" ".join(exc.messages), status=422)
@@ -221,10 +223,17 @@ def _get_sale(request, sale_id: int) -> Sale:
 @staff_required
 def receipt(request, sale_id: int):
     sale = _get_sale(request, sale_id)
+    coupon = promotions.sale_coupon(sale)
     return render(
         request,
         "sales/receipt.html",
-        {"sale": sale, "wa_url": whatsapp_url(sale), "text": receipt_text(sale)},
+        {
+            "sale": sale,
+            "wa_url": whatsapp_url(sale),
+            "text": receipt_text(sale),
+            "coupon": coupon,
+            "coupon_value": promotions.promo_value_text(coupon) if coupon else "",
+        },
     )
 
 

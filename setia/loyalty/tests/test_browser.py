@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from conftest import PHONE, browser_login, screenshot
@@ -55,6 +57,11 @@ def test_owner_sets_up_program_prints_card_finds_member_and_shares_own_page(
     page.emulate_media(media="screen")
     screenshot(page, "loyalty-card-phone")
     no_sideways_scroll(page)
+    # The card image to send over WhatsApp: a PNG the phone downloads.
+    with page.expect_download() as download:
+        page.click("[data-testid=card-image]")
+    assert download.value.suggested_filename.endswith(".png")
+    assert Path(download.value.path()).read_bytes().startswith(b"\x89PNG")
 
     # The clerk types the code from the card (any case, with spaces).
     page.goto_path("/loyalty/")

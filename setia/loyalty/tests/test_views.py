@@ -1,6 +1,9 @@
+import io
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from PIL import Image
 
 from setia.accounts.models import AuditEvent
 from setia.loyalty import members, services
@@ -29,6 +32,7 @@ PROGRAM_POST = {
     "welcome_bonus_points": "0",
     "birthday_bonus_points": "10",
     "referral_bonus_points": "20",
+    "tier_basis": "spend",
 }
 
 
@@ -141,9 +145,25 @@ def test_card_page_issues_a_code_that_finds_the_member(staff_client, shop):
     assert found["Location"] == reverse("loyalty:member", args=[customer.pk])
     png = staff_client.get(reverse("loyalty:card_png", args=[customer.pk]))
     assert png["Content-Type"] == "image/png"
-    assert png.content.startswith(b"\x89PNG")
-    svg = staff_client.get(reverse("loyalty:card_svg", args=[customer.pk]))
-    assert b"Bu Ani" in svg.content and shop.name.encode() in svg.content
+    assert png["Content-Disposition"].startswith("inline")
+    image = Image.open(io.BytesIO(png.content))
+    # Bank-card shape at 300 dpi, brand colour around a white QR box.
+    assert image.size == (1011, 638)
+    assert image.getpixel((5, 5))[:3] == (15, 118, 110)
+    assert image.getpixel((632, 319))[:3] == (255, 255, 255)
+    download = staff_client.get(
+        reverse("loyalty:card_png", args=[customer.pk]), {"download": "1"}
+    )
+    assert download["Content-Disposition"].startswith("attachment")
+    # The text is drawn: another member's card differs outside the QR too.
+    other = make_customer(shop, name="Ibu Wanty Kusumawardhani")
+    members.issue_member_card(shop, other, by=None)
+    other_png = staff_client.get(reverse("loyalty:card_png", args=[other.pk]))
+    left = (0, 0, 560, 638)
+    assert (
+        Image.open(io.BytesIO(other_png.content)).crop(left).tobytes()
+        != image.crop(left).tobytes()
+    )
 
 
 def test_reissued_card_revokes_the_old_code(staff_client, shop):

@@ -108,3 +108,36 @@ def test_phone_sales_day(phone_page, shop):
     assert "#00001" in panel and "#00003" in panel and "#00002" not in panel
     assert "Retur" in panel
     screenshot(page, "sales-07-customer")
+
+    # 5. A promo code typed at the counter; the sale earns a next-order coupon.
+    from setia.loyalty.models import CouponRule, PromoCode
+
+    PromoCode.objects.create(shop=shop, code="LEBARAN26", discount_idr=20_000)
+    CouponRule.objects.create(
+        shop=shop, name="Kupon belanja lagi", min_spend_idr=100_000, discount_idr=15_000
+    )
+    page.goto_path("/sales/new/")
+    choose_customer(page, "Siti Lestari")
+    add_item(page, "zahra", "Gamis Zahra")
+    page.fill("#promo", "ngawur")
+    page.click("[data-testid=apply-promo]")
+    page.wait_for_selector("[data-testid=promo-error] >> text=Kode promo ini tidak ada")
+    page.fill("#promo", "lebaran26")
+    page.click("[data-testid=apply-promo]")
+    page.wait_for_selector("[data-testid=sale-total] >> text=Rp 130.000")
+    assert page.inner_text("[data-testid=promo-discount]") == "−Rp 20.000"
+    screenshot(page, "sales-08-promo")
+    save(page)
+    assert page.inner_text("[data-testid=receipt-total]") == "Rp 130.000"
+    assert page.inner_text("[data-testid=receipt-promo]") == "−Rp 20.000"
+    coupon = PromoCode.objects.get(shop=shop, customer=siti)
+    assert coupon.code in page.inner_text("[data-testid=receipt-coupon]")
+    screenshot(page, "sales-09-promo-receipt")
+
+    # The coupon is offered on Siti's next sale: one tap applies it.
+    page.goto_path("/sales/new/")
+    choose_customer(page, "Siti Lestari")
+    add_item(page, "zahra", "Gamis Zahra")
+    page.click(f"[data-testid=use-coupon] >> text={coupon.code}")
+    page.wait_for_selector("[data-testid=sale-total] >> text=Rp 135.000")
+    screenshot(page, "sales-10-coupon")
