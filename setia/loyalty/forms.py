@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from setia.lib.forms import percent_field, times_field
 from setia.loyalty.models import ProgramVersion, PromoCode, Reward, Tier
 from setia.loyalty.programs import PROGRAM_FIELDS
 
@@ -38,6 +39,12 @@ class ProgramForm(forms.ModelForm):
 
 
 class TierForm(forms.ModelForm):
+    multiplier_bp = times_field(
+        _("Points multiplier"),
+        initial=10_000,
+        help_text=_("1 = normal, 1,5 = half as many again, 2 = double."),
+    )
+
     class Meta:
         model = Tier
         fields = [
@@ -49,14 +56,12 @@ class TierForm(forms.ModelForm):
             "is_active",
         ]
 
-    def clean_multiplier_bp(self):
-        value = self.cleaned_data["multiplier_bp"]
-        if value < 10_000:
-            raise forms.ValidationError(_("The multiplier is at least 10000 (×1)."))
-        return value
-
 
 class RewardForm(forms.ModelForm):
+    percent_bp = percent_field(
+        _("Percentage (%)"), help_text=_("For example 10."), initial=0
+    )
+
     class Meta:
         model = Reward
         fields = [
@@ -98,6 +103,10 @@ class StoreCreditForm(forms.Form):
 
 
 class PromoForm(forms.ModelForm):
+    percent_bp = percent_field(
+        _("Percentage (%)"), help_text=_("For example 10."), initial=0
+    )
+
     class Meta:
         model = PromoCode
         fields = [
@@ -165,6 +174,10 @@ from setia.sales.models import Product  # noqa: E402
 
 
 class CouponRuleForm(forms.ModelForm):
+    percent_bp = percent_field(
+        _("Coupon percentage (%)"), help_text=_("For example 10."), initial=0
+    )
+
     class Meta:
         model = CouponRule
         fields = [
@@ -184,8 +197,6 @@ class CouponRuleForm(forms.ModelForm):
             self.add_error(
                 "discount_idr", _("Enter a rupiah discount or a percentage.")
             )
-        if (data.get("percent_bp") or 0) > 10_000:
-            self.add_error("percent_bp", _("At most 10000 (100%)."))
         for name in ("min_spend_idr", "discount_idr", "cap_idr", "min_purchase_idr"):
             if (data.get(name) or 0) < 0:
                 self.add_error(name, _("Must not be negative."))
@@ -195,6 +206,14 @@ class CouponRuleForm(forms.ModelForm):
 
 
 class BuyGetOfferForm(forms.ModelForm):
+    percent_off_bp = percent_field(
+        _("Discount on the pieces they get (%)"),
+        required=True,
+        min_bp=1,
+        initial=10_000,
+        help_text=_("100 = free, 50 = half price."),
+    )
+
     class Meta:
         model = BuyGetOffer
         fields = [
@@ -239,9 +258,6 @@ class BuyGetOfferForm(forms.ModelForm):
         for name in ("buy_qty", "get_qty"):
             if data.get(name) is not None and data[name] <= 0:
                 self.add_error(name, _("Must be more than 0."))
-        percent = data.get("percent_off_bp")
-        if percent is not None and not 0 < percent <= 10_000:
-            self.add_error("percent_off_bp", _("Between 1 and 10000 (100% = free)."))
         start, end = data.get("valid_from"), data.get("valid_until")
         if start and end and end < start:
             self.add_error("valid_until", _("The end is before the start."))

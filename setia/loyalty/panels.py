@@ -7,13 +7,29 @@ from setia.loyalty.models import PointsAccount
 
 
 def customer_panel(request, customer):
-    """None before the shop has a program, else (template, context)."""
+    """(template, context), or None when there is nothing to show: no points
+    program, no store credit and no open coupon (coupons and store credit work
+    without a points program)."""
     shop = request.shop
     if shop is None or customer.shop_id != shop.pk:
         return None
     program = ledger.current_program(shop)
+    coupons = [
+        (coupon, promotions.promo_value_text(coupon))
+        for coupon in promotions.open_coupons(shop, customer)
+    ]
+    store_credit = services.store_credit_balance(shop, customer)
     if program is None:
-        return None
+        if not coupons and not store_credit:
+            return None
+        return (
+            "loyalty/_customer_panel.html",
+            {
+                "has_program": False,
+                "coupons": coupons,
+                "store_credit_idr": store_credit,
+            },
+        )
     account = (
         PointsAccount.objects.select_related("tier")
         .filter(shop=shop, customer=customer)
@@ -25,6 +41,7 @@ def customer_panel(request, customer):
     return (
         "loyalty/_customer_panel.html",
         {
+            "has_program": True,
             "points_balance": account.balance if account else 0,
             "points_value_idr": (account.balance if account else 0)
             * program.point_value_idr,
@@ -33,11 +50,8 @@ def customer_panel(request, customer):
             "to_next_tier_idr": step.to_next_tier_idr,
             "tier_basis": step.basis,
             "next_pyramid_name": step.next_pyramid_name,
-            "store_credit_idr": services.store_credit_balance(shop, customer),
-            "coupons": [
-                (coupon, promotions.promo_value_text(coupon))
-                for coupon in promotions.open_coupons(shop, customer)
-            ],
+            "store_credit_idr": store_credit,
+            "coupons": coupons,
             "member_url": reverse("loyalty:member", args=[customer.pk]),
             "card_url": reverse("loyalty:card", args=[customer.pk]),
             "own_page_url": request.build_absolute_uri(

@@ -241,3 +241,15 @@ def test_the_owner_edits_a_rule_and_staff_cannot(
     client.force_login(staff_user)
     assert client.get(url).status_code == 403
     assert client.get(reverse("loyalty:coupon_rules")).status_code == 403
+
+
+def test_without_a_points_program_the_profile_still_lists_open_coupons(
+    owner_client, shop, owner, gamis, rule, siti
+):
+    code = coupon_of(sell(shop, owner, gamis, 2, customer=siti)).code
+    page = owner_client.get(reverse("customers:detail", args=[siti.pk]))
+    text = page.content.decode()
+    assert 'data-testid="loyalty-panel"' in text
+    assert 'data-testid="open-coupons"' in text and code in text
+    # No points program: no points, tier or member-card block.
+    assert reverse("loyalty:card", args=[siti.pk]) not in text

@@ -168,7 +168,7 @@ def test_the_owner_defines_an_offer_and_it_is_audited(owner_client, shop, hijabs
             "buy_product": gamis.pk,
             "buy_category": "",
             "get_qty": "1",
-            "percent_off_bp": "10000",
+            "percent_off_bp": "100",
             "is_active": "on",
         },
     )
@@ -185,27 +185,27 @@ def test_the_owner_defines_an_offer_and_it_is_audited(owner_client, shop, hijabs
 def test_an_offer_form_refuses_bad_input(owner_client, shop, hijabs, other_shop):
     foreign = make_product(other_shop, name="Produk Tetangga").pk
     for data in (
-        {"name": "x", "buy_qty": "2", "get_qty": "1", "percent_off_bp": "10000"},
+        {"name": "x", "buy_qty": "2", "get_qty": "1", "percent_off_bp": "100"},
         {
             "name": "x",
             "buy_qty": "0",
             "buy_category": "Hijab",
             "get_qty": "1",
-            "percent_off_bp": "10000",
+            "percent_off_bp": "100",
         },
         {
             "name": "x",
             "buy_qty": "2",
             "buy_category": "Hijab",
             "get_qty": "1",
-            "percent_off_bp": "20000",
+            "percent_off_bp": "200",
         },
         {
             "name": "x",
             "buy_qty": "2",
             "buy_product": foreign,
             "get_qty": "1",
-            "percent_off_bp": "10000",
+            "percent_off_bp": "100",
         },
     ):
         response = owner_client.post(reverse("loyalty:offers"), data)
