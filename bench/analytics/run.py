@@ -3,7 +3,9 @@
 Data come from the models themselves: customers arrive uniformly over two
 years, buy by the BG/NBD process (Poisson purchases, dropout after each repeat
 purchase) and spend by the Gamma-Gamma model (scaled to rupiah). Each size is
-run in a fresh subprocess that reports wall time per step and peak RSS.
+run in a fresh subprocess that reports wall time per step and peak RSS; then
+``python -m setia.analytics FILE --out scores.csv --json`` is run as a user
+runs it, and its whole-process wall, CPU and peak RSS are reported too.
 
 Usage::
 
@@ -159,6 +161,29 @@ def run_one(path: Path, out: Path) -> dict:
     return result
 
 
+def run_cli(path: Path, out: Path) -> dict:
+    """``python -m setia.analytics FILE --out --json`` as a user runs it.
+
+    Wall, CPU (user + sys) and peak RSS of that one process, from ``wait4``.
+    """
+    cmd = [sys.executable, "-m", "setia.analytics", str(path), "--out", str(out)]
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [*cmd, "--json"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(proc.stderr.read().decode())
+    proc.stderr.close()
+    return {
+        "cli_wall_s": wall,
+        "cli_cpu_s": usage.ru_utime + usage.ru_stime,
+        "cli_rss_mb": usage.ru_maxrss / 1024,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -188,6 +213,7 @@ def main() -> None:
             write_purchases(path, *simulate_purchases(size, rng))
             load0 = os.getloadavg()[0]
             runs = [run_one(path, Path(tmp) / "scores.csv") for _ in range(args.repeat)]
+            cli = [run_cli(path, Path(tmp) / "scores.csv") for _ in range(args.repeat)]
             load1 = os.getloadavg()[0]
 
             def stat(key: str, runs=runs) -> str:
@@ -207,6 +233,14 @@ def main() -> None:
                 for k in best["cpu_timings"]
             )
             print(f"{'':>11} median CPU s per step: {steps}")
+            print(
+                f"{'':>11} whole `python -m setia.analytics` process: wall "
+                + stat("cli_wall_s", cli)
+                + " s, CPU "
+                + stat("cli_cpu_s", cli)
+                + f" s, peak RSS {min(c['cli_rss_mb'] for c in cli):.0f}/"
+                f"{max(c['cli_rss_mb'] for c in cli):.0f} MB"
+            )
             print(
                 f"{'':>11} fitted BG/NBD {best['bgnbd']} (true r={R}, alpha={ALPHA}, "
                 f"a={A}, b={B} in days / 7 for weeks)"

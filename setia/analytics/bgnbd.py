@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import digamma, gammaln, hyp2f1
 
-from setia.analytics.fitting import FitResult, compress_rows
+from setia.analytics.fitting import FitResult, compress_rows, factorize_values
 from setia.analytics.optimize import minimize_in_box
 
 
@@ -90,8 +90,10 @@ def _prepare(frequency, recency, T, weights=None) -> tuple[tuple, int, int]:
     w0 = np.ones_like(x) if weights is None else np.asarray(weights, dtype=np.float64)
     (ux_, utx, uT), counts, inverse = compress_rows(x, tx, T)
     w = np.bincount(inverse, weights=w0, minlength=counts.size)
-    ux, x_inv = np.unique(ux_, return_inverse=True)
-    wx = np.bincount(x_inv.ravel(), weights=w, minlength=ux.size)
+    x_code, n_x = factorize_values(ux_)
+    ux = np.empty(n_x)
+    ux[x_code] = ux_
+    wx = np.bincount(x_code, weights=w, minlength=n_x)
     return (ux_, utx, uT, w, ux, wx, w.sum()), x.size, ux_.size
 
 
@@ -136,8 +138,9 @@ def fit_bgnbd(frequency, recency, T, weights=None, *, tol: float = 1e-10) -> Fit
 
     Customers with identical (frequency, recency, T) share one likelihood term;
     terms that depend on frequency only are evaluated once per distinct
-    frequency. L-BFGS-B runs on log-parameters with the analytic gradient; a
-    fit that fails from the first start is retried from two others.
+    frequency. BFGS (:mod:`setia.analytics.optimize`) runs on log-parameters
+    with the analytic gradient, warm-started from a subsample fit for large
+    data; a fit that fails from the first start is retried from two others.
 
     Parameters
     ----------

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from setia.analytics.ranking import min_rank
+from setia.analytics.ranking import count_ranks_reached, min_rank
 
 __all__ = ["TIERS", "TIERS_ID", "PyramidSummary", "pyramid_summary", "pyramid_tiers"]
 
@@ -54,9 +54,13 @@ def pyramid_tiers(
     n = v.size
     if n == 0:
         return np.zeros(0, dtype=np.int8)
-    above = min_rank(-v)  # customers with strictly higher value
     bounds = np.round(np.cumsum(s) * n, 9)
     # Compare counts, not fractions, so 25 % of 4 customers is exactly one.
+    if np.isfinite(v).all():
+        # tier = #{bounds <= above}, above = customers with strictly higher
+        # value; for a whole number, above >= bound <=> above >= ceil(bound).
+        return count_ranks_reached(-v, np.ceil(bounds)).astype(np.int8)
+    above = min_rank(-v)  # customers with strictly higher value
     return np.searchsorted(bounds, above, side="right").astype(np.int8)
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from setia.analytics.ranking import min_rank
+from setia.analytics.ranking import count_ranks_reached, min_rank
 from setia.analytics.summary import PurchaseSummary
 
 __all__ = [
@@ -140,6 +140,10 @@ def quintile_scores(values: np.ndarray, higher_is_better: bool = True) -> np.nda
     n = v.size
     if n == 0:
         return np.zeros(0, dtype=np.int8)
+    if np.isfinite(v).all():
+        # score >= s + 1  <=>  5 * rank >= s * n  <=>  rank >= ceil(s * n / 5)
+        cuts = [-(-s * n // 5) for s in range(1, 5)]
+        return (1 + count_ranks_reached(v, cuts)).astype(np.int8)
     return (1 + (5 * min_rank(v)) // n).astype(np.int8)
 
 

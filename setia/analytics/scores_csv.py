@@ -26,8 +26,20 @@ _POW10 = 10 ** np.arange(19, dtype=np.uint64)
 
 
 def _digit_count(a: np.ndarray) -> np.ndarray:
-    """Decimal digits of non-negative integers (0 has one digit)."""
-    return np.maximum(np.searchsorted(_POW10, a.astype(np.uint64), side="right"), 1)
+    """Decimal digits of non-negative integers (0 has one digit).
+
+    One comparison pass per possible digit (up to the largest value's): a few
+    cheap vector passes beat a binary search per element.
+    """
+    if a.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    top = int(a.max())
+    count = np.ones(a.shape, dtype=np.int8)
+    for k in range(1, 19):
+        if _POW10[k] > top:
+            break
+        count += a >= a.dtype.type(_POW10[k])
+    return count.astype(np.int64)
 
 
 def _lut(zero_padded: bool) -> np.ndarray:
@@ -39,6 +51,8 @@ def _lut(zero_padded: bool) -> np.ndarray:
 
 _LUT_ZERO = _lut(True)
 _LUT_PAD = _lut(False)
+# Digits of 0..9999 (0 has one).
+_LEN4 = np.array([len(str(i)) for i in range(10_000)], dtype=np.int64)
 
 
 def format_int(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -54,14 +68,22 @@ def format_int(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     [b'0', b'-45', b'123', b'123456789']
     """
     v = np.asarray(values, dtype=np.int64)
-    neg = v < 0
-    a = np.abs(v)
-    if a.size and a.max() < 2**32:
+    if v.size == 0:
+        return np.zeros((0, 4), dtype=np.uint8), np.zeros(0, dtype=np.int64)
+    has_neg = bool(v.min() < 0)
+    a = np.abs(v) if has_neg else v
+    top = int(a.max())
+    if top < 2**32:
         a = a.astype(np.uint32)
-    n_dig = _digit_count(a) if a.size else np.zeros(0, dtype=np.int64)
-    lengths = n_dig + neg
-    has_neg = bool(neg.any())
-    words = -(-(int(n_dig.max()) if v.size else 1) // 4) + has_neg
+    if top < 10_000 and not has_neg:  # one 4-byte word (scores, counts)
+        return _LUT_PAD[a].view(np.uint8).reshape(-1, 4), _LEN4[a]
+    if top < 10**8:  # two words: lengths from the table, no digit passes
+        q, r = np.divmod(a, 10_000)
+        n_dig = np.where(q > 0, _LEN4[q] + 4, _LEN4[r])
+    else:
+        n_dig = _digit_count(a)
+    lengths = n_dig + (v < 0) if has_neg else n_dig
+    words = -(-len(str(top)) // 4) + has_neg
     m32 = np.zeros((v.size, max(words, 1)), dtype=np.uint32)
     rest = a
     for w in range(words - has_neg):
@@ -76,7 +98,7 @@ def format_int(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         rest = q
     m = m32.view(np.uint8)
     if has_neg:
-        rows = np.flatnonzero(neg)
+        rows = np.flatnonzero(v < 0)
         m[rows, m.shape[1] - lengths[rows]] = 45
     return m, lengths
 
@@ -91,6 +113,8 @@ def format_fixed(values: np.ndarray, decimals: int) -> tuple[np.ndarray, np.ndar
     [b'1.50', b'-0.25', b'', b'12.00']
     """
     v = np.asarray(values, dtype=np.float64)
+    if 0 < decimals <= 8 and v.size and np.isfinite(v).all() and v.min() >= 0:
+        return _format_fixed_plain(v, decimals)
     nan = ~np.isfinite(v)
     scaled = np.round(np.where(nan, 0.0, v) * 10.0**decimals).astype(np.int64)
     if decimals == 0:
@@ -116,6 +140,28 @@ def format_fixed(values: np.ndarray, decimals: int) -> tuple[np.ndarray, np.ndar
     m = np.concatenate([int_m, dot, frac_m], axis=1)
     m[nan] = 0
     return m, np.where(nan, 0, int_n + 1 + decimals)
+
+
+def _format_fixed_plain(v: np.ndarray, decimals: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`format_fixed` for finite, non-negative values (the usual case):
+    no sign or NaN handling, and the row matrix is filled in place."""
+    unit = 10**decimals
+    whole, frac = np.divmod(np.round(v * float(unit)).astype(np.int64), unit)
+    int_m, int_n = format_int(whole)
+    width = int_m.shape[1]
+    m = np.empty((v.size, width + 1 + decimals), dtype=np.uint8)
+    m[:, :width] = int_m
+    m[:, width] = 46
+    if decimals <= 4:
+        words = _LUT_ZERO[frac * 10 ** (4 - decimals)]
+        m[:, width + 1 :] = words.view(np.uint8).reshape(-1, 4)[:, :decimals]
+    else:
+        frac_words = np.empty((v.size, 2), dtype=np.uint32)
+        scaled_frac = frac * 10 ** (8 - decimals)
+        frac_words[:, 0] = _LUT_ZERO[scaled_frac // 10_000]
+        frac_words[:, 1] = _LUT_ZERO[scaled_frac % 10_000]
+        m[:, width + 1 :] = frac_words.view(np.uint8)[:, :decimals]
+    return m, int_n + 1 + decimals
 
 
 def _prefix_minus(m: np.ndarray, n: np.ndarray, rows: np.ndarray):

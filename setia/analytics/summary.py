@@ -183,26 +183,41 @@ def summarize_purchases(
     uniq_customer, code = _factorize(customer)
     n_cust = uniq_customer.shape[0]
 
-    # One key per (customer, day); sorted unique keys group days per customer.
+    # One key per (customer, day); the sorted distinct keys group each
+    # customer's purchase days in order. Sorting the keys themselves (not
+    # argsort + inverse) is one fast SIMD pass and needs little memory.
     day0 = int(days.min())
     span = int(days.max()) - day0 + 1
     # 32-bit keys when they fit (1M rows: half the memory, faster sort).
     key_type = np.uint32 if n_cust * span < 2**32 else np.int64
+    day_offset = days - day0
     key = code.astype(key_type)
     key *= key_type(span)
-    key += (days - day0).astype(key_type)
-    day_key, day_index = np.unique(key, return_inverse=True)
-    day_amount = np.bincount(day_index.ravel(), weights=amount, minlength=day_key.size)
-    day_customer = day_key // span
-    day_of = (day_key % span).astype(np.int64) + day0
+    key += day_offset.astype(key_type, copy=False)
+    key.sort()
+    new = np.empty(key.size, dtype=bool)
+    new[:1] = True
+    np.not_equal(key[1:], key[:-1], out=new[1:])
+    day_key = key[new]
+    del key, new
+    day_customer = day_key // key_type(span)
     n_days = np.bincount(day_customer, minlength=n_cust)
-    first_idx = np.concatenate(([0], np.cumsum(n_days)[:-1]))
-    last_idx = first_idx + n_days - 1
-    first_day = day_of[first_idx]
-    last_day = day_of[last_idx]
+    del day_customer
+    last_idx = np.cumsum(n_days) - 1
+    first_idx = last_idx - (n_days - 1)
+    first_day = (day_key[first_idx] % key_type(span)).astype(np.int64) + day0
+    last_day = (day_key[last_idx] % key_type(span)).astype(np.int64) + day0
+    del day_key
     total = np.bincount(code, weights=amount, minlength=n_cust)
+    # Amount on each customer's first purchase day (excluded from monetary).
+    # A narrow per-customer table keeps the random gather cache-friendly.
+    offset_type = np.int16 if span < 2**15 else np.int64
+    on_first = day_offset == (first_day - day0).astype(offset_type)[code]
+    first_amount = np.bincount(
+        code[on_first], weights=amount[on_first], minlength=n_cust
+    )
     frequency = (n_days - 1).astype(np.float64)
-    repeat_spend = total - day_amount[first_idx]
+    repeat_spend = total - first_amount
     monetary = np.divide(
         repeat_spend, frequency, out=np.zeros(n_cust), where=frequency > 0
     )

@@ -253,3 +253,38 @@ def test_block_reader_infers_the_decimal_mark_over_the_whole_column(
 def test_unknown_engine_is_rejected():
     with pytest.raises(ValueError, match="engine"):
         _read("customer_id,date,amount\nA,2025-01-01,1\n", engine="polars")
+
+
+@pytest.mark.parametrize(
+    ("text_min_bytes", "expect_text_pass"), [(0, True), (1 << 30, False)]
+)
+def test_auto_reader_falls_back_for_rupiah_text_below_the_text_pass_size(
+    tmp_path, monkeypatch, text_min_bytes, expect_text_pass
+):
+    # A mid-size file that pyarrow cannot type (rupiah text, Indonesian
+    # dates) goes to the numpy reader unless it is big enough for the
+    # block-wise text pass; either way the table and reading are the same.
+    import setia.analytics.io as reader
+
+    monkeypatch.setattr(reader, "_ARROW_MIN_BYTES", 0)
+    monkeypatch.setattr(reader, "_ARROW_TEXT_MIN_BYTES", text_min_bytes)
+    passes = []
+    real = reader._read_with_arrow
+
+    def spy(*args, **kw):
+        passes.append(kw["text_pass"])
+        return real(*args, **kw)
+
+    monkeypatch.setattr(reader, "_read_with_arrow", spy)
+    rows = [f"C{i:03d};{1 + i % 28:02d}/08/2025;Rp {i + 1}.500" for i in range(40)]
+    rows[7] = "C007;2025-08-03;125.000,50"
+    path = tmp_path / "rp.csv"
+    path.write_text("pelanggan;tanggal;jumlah\n" + "\n".join(rows) + "\n")
+    auto = read_purchases_csv(path)
+    careful = read_purchases_csv(path, engine="numpy")
+    assert passes == [expect_text_pass]
+    assert auto.amount.tolist() == careful.amount.tolist()
+    assert auto.amount[7] == 125000.5 and auto.amount[0] == 1500.0
+    assert auto.amount_reading == careful.amount_reading
+    assert_array_equal(auto.date, careful.date)
+    assert auto.customer_ids.tolist() == careful.customer_ids.tolist()
