@@ -111,3 +111,57 @@ class CustomerScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.get_tier_display()}"
+
+
+class PyramidSplit(models.TextChoices):
+    """How the customer pyramid cuts the ranking by customer value."""
+
+    QUARTILES = "quartiles", _("Quarters: 25 % in each tier (as taught)")
+    STEEP = "steep", _("Steep: top 1 %, next 4 %, next 15 %, the rest")
+
+
+PYRAMID_SHARES = {
+    PyramidSplit.QUARTILES: (0.25, 0.25, 0.25),
+    PyramidSplit.STEEP: (0.01, 0.04, 0.15),
+}
+
+
+class AnalysisSettings(models.Model):
+    """The Owner's choices for the analysis: the pyramid's cut-offs and the gross
+    margin that turns expected spending into customer lifetime value."""
+
+    shop = models.OneToOneField(
+        "accounts.Shop",
+        on_delete=models.CASCADE,
+        related_name="analysis_settings",
+        verbose_name=_("shop"),
+    )
+    pyramid_split = models.CharField(
+        _("pyramid tiers"),
+        max_length=10,
+        choices=PyramidSplit.choices,
+        default=PyramidSplit.QUARTILES,
+    )
+    margin_bp = models.PositiveIntegerField(
+        _("gross margin (%)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty to work it out from the cost prices (HPP) of what you sold."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("analysis settings")
+        verbose_name_plural = _("analysis settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(margin_bp__isnull=True)
+                | models.Q(margin_bp__gt=0, margin_bp__lte=10_000),
+                name="insights_margin_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shop_id} {self.pyramid_split}"

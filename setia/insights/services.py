@@ -16,6 +16,7 @@ from setia.analytics.clv import round_idr
 from setia.analytics.errors import AnalyticsInputError
 from setia.analytics.pipeline import Analysis, analyze_purchases
 from setia.analytics.wallet import share_of_wallet
+from setia.insights import analysis_settings
 from setia.insights.models import CustomerScore, RunStatus, ScoreRun
 
 logger = logging.getLogger(__name__)
@@ -99,8 +100,15 @@ def score_shop(shop: Shop, run: ScoreRun | None = None) -> ScoreRun:
         customer, day, amount = purchase_arrays(shop)
         _progress(run, RunStatus.RUNNING, 20)
         today = np.datetime64(timezone.localdate(), "D")
+        choices = analysis_settings.choices_for(shop)
         analysis = analyze_purchases(
-            customer, day, amount, time_unit="week", observation_end=today
+            customer,
+            day,
+            amount,
+            time_unit="week",
+            observation_end=today,
+            margin=choices.margin,
+            pyramid_shares=choices.shares,
         )
         _progress(run, RunStatus.RUNNING, 50)
         extras = _extras(shop, analysis)
@@ -116,6 +124,11 @@ def score_shop(shop: Shop, run: ScoreRun | None = None) -> ScoreRun:
             run.purchase_model = analysis.value.purchase_model
             run.spend_model = analysis.value.spend_model
             run.details = _details(analysis, time.perf_counter() - started)
+            run.details["choices"] = {
+                "pyramid_split": str(choices.split),
+                "margin": round(choices.margin, 4),
+                "margin_source": choices.margin_source,
+            }
             run.save()
         _drop_old_runs(shop)
     except AnalyticsInputError as exc:

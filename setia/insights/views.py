@@ -6,10 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from setia.accounts.decorators import staff_required
-from setia.insights import reports, services, tasks
+from setia.accounts.decorators import owner_required, staff_required
+from setia.insights import analysis_settings, reports, services, tasks
+from setia.insights.forms import AnalysisSettingsForm
 from setia.insights.labels import SEGMENT_ADVICE, SEGMENT_NAMES, TIER_ADVICE
-from setia.insights.models import CustomerScore, ScoreRun, Tier
+from setia.insights.models import CustomerScore, PyramidSplit, ScoreRun, Tier
 
 
 @staff_required
@@ -52,7 +53,47 @@ def _scores(request):
 def pyramid(request):
     run, scores = _scores(request)
     tiers = reports.pyramid_rows(scores)
-    return render(request, "insights/pyramid.html", {"run": run, "tiers": tiers})
+    used = (run.details or {}).get("choices", {}) if run else {}
+    return render(
+        request,
+        "insights/pyramid.html",
+        {
+            "run": run,
+            "tiers": tiers,
+            "split": used.get("pyramid_split", PyramidSplit.QUARTILES),
+            "margin": used.get("margin"),
+            "margin_source": used.get("margin_source", ""),
+        },
+    )
+
+
+@owner_required
+def analysis_settings_view(request):
+    row = analysis_settings.settings_of(request.shop)
+    initial = {"pyramid_split": row.pyramid_split, "margin_bp": row.margin_bp}
+    form = AnalysisSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        analysis_settings.save_settings(
+            request.shop,
+            by=request.user,
+            pyramid_split=form.cleaned_data["pyramid_split"],
+            margin_bp=form.cleaned_data["margin_bp"] or None,
+        )
+        # The pages show the last finished run: score again so they follow.
+        tasks.request_scoring(request.shop)
+        messages.success(
+            request, _("Settings saved. The analysis is being updated with them.")
+        )
+        return redirect("insights:pyramid")
+    return render(
+        request,
+        "insights/settings.html",
+        {
+            "form": form,
+            "margin_from_costs": analysis_settings.margin_from_costs(request.shop),
+            "default_margin": analysis_settings.DEFAULT_MARGIN,
+        },
+    )
 
 
 @staff_required
