@@ -5,7 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import F, Q, Sum
+from django.db.models import F, FloatField, Q, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from setia.accounts import audit
@@ -55,14 +56,23 @@ def margin_from_costs(shop, today: dt.date | None = None) -> float | None:
     today = today or timezone.localdate()
     line_model = apps.get_model("sales", "SaleLine")
     costed = Q(unit_cost_idr__gt=0)
+    # What the line really brought in: its total less its share of the order's
+    # discounts (clerk, promo code, points), as the sale total says. A ratio, not
+    # money, so floating point is fine here.
+    net = (
+        Cast("line_total_idr", FloatField())
+        * F("sale__total_idr")
+        / Cast("sale__subtotal_idr", FloatField())
+    )
     totals = line_model.objects.filter(
         sale__shop=shop,
         sale__status="completed",
+        sale__subtotal_idr__gt=0,
         sale__business_on__gt=today - dt.timedelta(days=MARGIN_WINDOW_DAYS),
         sale__business_on__lte=today,
     ).aggregate(
-        revenue=Sum("line_total_idr"),
-        costed_revenue=Sum("line_total_idr", filter=costed),
+        revenue=Sum(net),
+        costed_revenue=Sum(net, filter=costed),
         cost=Sum(F("unit_cost_idr") * F("quantity"), filter=costed),
     )
     revenue = totals["revenue"] or 0

@@ -39,9 +39,12 @@ class BasisPointsField(forms.CharField):
         try:
             number = Decimal(text)
         except InvalidOperation:
+            number = None
+        # "inf" and "nan" parse as Decimals but are no rate.
+        if number is None or not number.is_finite():
             raise forms.ValidationError(
                 _("Enter a number, e.g. 10 or 12,5."), code="invalid"
-            ) from None
+            )
         bp = number * self.scale
         if bp != bp.to_integral_value():
             raise forms.ValidationError(_("Too many decimals."), code="precision")

@@ -2,8 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from setia.lib.forms import percent_field, times_field
-from setia.loyalty.models import ProgramVersion, PromoCode, Reward, Tier
+from setia.loyalty.models import (
+    BuyGetOffer,
+    CouponRule,
+    ProgramVersion,
+    PromoCode,
+    Reward,
+    Tier,
+)
 from setia.loyalty.programs import PROGRAM_FIELDS
+from setia.sales.models import Product
 
 
 class ProgramForm(forms.ModelForm):
@@ -169,8 +177,9 @@ class RedeemForm(forms.Form):
 
 # ---- Promotions: next-order coupon rules and buy-X-get-Y offers ----
 
-from setia.loyalty.models import BuyGetOffer, CouponRule  # noqa: E402
-from setia.sales.models import Product  # noqa: E402
+
+# Ten years: longer is a mistake (and past year 9999 a date cannot be stored).
+MAX_COUPON_DAYS = 3650
 
 
 class CouponRuleForm(forms.ModelForm):
@@ -202,6 +211,11 @@ class CouponRuleForm(forms.ModelForm):
                 self.add_error(name, _("Must not be negative."))
         if data.get("valid_days") is not None and data["valid_days"] <= 0:
             self.add_error("valid_days", _("Must be more than 0."))
+        elif (data.get("valid_days") or 0) > MAX_COUPON_DAYS:
+            self.add_error(
+                "valid_days",
+                _("At most %(days)s days.") % {"days": MAX_COUPON_DAYS},
+            )
         return data
 
 

@@ -71,6 +71,10 @@ def progress(shop, customer, tier: Tier | None) -> TierProgress:
     if basis == TierBasis.PYRAMID:
         # Pyramid levels are ranks among the shop's customers (0 = Platinum), so
         # the next tier is the one mapped to a better level, not a spend figure.
+        if tier is not None and tier.pyramid_level is None:
+            # A tier from before the switch to the pyramid, not mapped to a
+            # level: nothing sensible to point at until the next analysis.
+            return TierProgress(basis, None)
         by_level = tiers_by_pyramid_level(shop)
         current = tier.pyramid_level if tier is not None else None
         better = sorted(

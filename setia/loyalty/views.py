@@ -16,10 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 from setia.accounts.decorators import owner_required, staff_required
 from setia.customers.models import Customer
 from setia.lib.phones import wa_link
-from setia.loyalty import ledger, members, programs, services
+from setia.loyalty import ledger, members, programs, promotions, services
 from setia.loyalty import tiers as tier_rules
 from setia.loyalty.forms import (
     AdjustForm,
+    BuyGetOfferForm,
+    CouponRuleForm,
     ProgramForm,
     PromoForm,
     RedeemForm,
@@ -28,6 +30,8 @@ from setia.loyalty.forms import (
     TierForm,
 )
 from setia.loyalty.models import (
+    BuyGetOffer,
+    CouponRule,
     PointsAccount,
     PointsEntry,
     ProgramVersion,
@@ -517,9 +521,6 @@ def report(request):
 
 @owner_required
 def coupon_rules(request):
-    from setia.loyalty import promotions
-    from setia.loyalty.forms import CouponRuleForm
-    from setia.loyalty.models import CouponRule
 
     form = CouponRuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -535,9 +536,6 @@ def coupon_rules(request):
 
 @owner_required
 def coupon_rule_edit(request, rule_id):
-    from setia.loyalty import promotions
-    from setia.loyalty.forms import CouponRuleForm
-    from setia.loyalty.models import CouponRule
 
     rule = get_object_or_404(CouponRule, shop=request.shop, pk=rule_id)
     form = CouponRuleForm(request.POST or None, instance=rule)
@@ -552,9 +550,6 @@ def coupon_rule_edit(request, rule_id):
 
 @owner_required
 def offers(request):
-    from setia.loyalty import promotions
-    from setia.loyalty.forms import BuyGetOfferForm
-    from setia.loyalty.models import BuyGetOffer
 
     form = BuyGetOfferForm(request.POST or None, shop=request.shop)
     if request.method == "POST" and form.is_valid():
@@ -572,9 +567,6 @@ def offers(request):
 
 @owner_required
 def offer_edit(request, offer_id):
-    from setia.loyalty import promotions
-    from setia.loyalty.forms import BuyGetOfferForm
-    from setia.loyalty.models import BuyGetOffer
 
     offer = get_object_or_404(BuyGetOffer, shop=request.shop, pk=offer_id)
     form = BuyGetOfferForm(request.POST or None, instance=offer, shop=request.shop)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_shop_settings_token'),
+        ('accounts', '0002_add_shop_is_demo'),
         ('insights', '0002_add_churn_wallet_recommendations'),
     ]
 

@@ -57,6 +57,17 @@ def test_the_margin_is_worked_out_from_the_cost_prices_sold(shop):
     assert (choices.margin, choices.margin_source) == (pytest.approx(0.375), "costs")
 
 
+def test_order_discounts_lower_the_margin(shop):
+    customer = shop_history(shop, n_customers=1)[0]
+    # Rp 200.000 of goods bought for Rp 100.000, sold with Rp 50.000 off the
+    # order (a promo code): Rp 150.000 in, margin 1/3, not 1/2.
+    sale = add_sale(shop, customer, date.today(), 150_000)
+    sale.subtotal_idr = 200_000
+    sale.save(update_fields=["subtotal_idr"])
+    add_line(sale, 200_000, 100_000)
+    assert analysis_settings.margin_from_costs(shop) == pytest.approx(1 / 3)
+
+
 def test_too_few_cost_prices_fall_back_to_the_rule_of_thumb(shop):
     today = date.today()
     customer = shop_history(shop, n_customers=1)[0]

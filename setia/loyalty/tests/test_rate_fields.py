@@ -28,6 +28,11 @@ def test_a_multiplier_is_stored_in_basis_points(typed, stored):
     ("field", "typed"),
     [
         (percent_field("p"), "sepuluh"),
+        (percent_field("p"), "inf"),
+        (percent_field("p"), "-Infinity"),
+        (percent_field("p"), "nan"),
+        (percent_field("p"), "sNaN"),
+        (percent_field("p"), "1e400"),
         (percent_field("p"), "12,345"),  # finer than a basis point
         (percent_field("p"), "101"),
         (percent_field("p"), "-5"),

@@ -145,3 +145,12 @@ def test_pages_explain_the_next_tier_by_pyramid_not_by_spend(owner_client, shop,
     Tier.objects.create(shop=shop, name="Tanpa level")
     tiers_page = owner_client.get(reverse("loyalty:tiers")).content.decode()
     assert 'data-testid="unmapped-tiers"' in tiers_page
+
+
+def test_an_unmapped_tier_gets_no_next_tier_hint(shop, owner):
+    make_program(shop, tier_basis=TierBasis.PYRAMID)
+    pyramid_tiers(shop)
+    legacy = Tier.objects.create(shop=shop, name="Lama", multiplier_bp=30_000)
+    customer = make_customer(shop)
+    assert tiers.progress(shop, customer, legacy).next_tier is None
+    assert tiers.progress(shop, customer, None).next_tier.name == "Silver"

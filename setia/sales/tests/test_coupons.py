@@ -220,6 +220,20 @@ def test_a_coupon_rule_needs_a_discount(owner_client, shop):
     assert not CouponRule.objects.exists()
 
 
+def test_a_coupon_rule_of_more_than_ten_years_is_refused(owner_client, shop):
+    response = owner_client.post(
+        reverse("loyalty:coupon_rules"),
+        {
+            "name": "Selamanya",
+            "min_spend_idr": "1",
+            "discount_idr": "5000",
+            "valid_days": "3650000",
+        },
+    )
+    assert response.status_code == 200
+    assert not CouponRule.objects.exists()
+
+
 def test_the_owner_edits_a_rule_and_staff_cannot(
     owner_client, shop, rule, staff_user, client
 ):
