@@ -2,7 +2,7 @@
 
 from django.utils import translation
 
-from setia.accounts.models import Membership
+from setia.accounts.models import Membership, shop_settings_scope
 
 SESSION_SHOP_KEY = "setia_shop_id"
 
@@ -24,7 +24,12 @@ class ShopMiddleware:
             if user.language:
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = user.language
-        return self.get_response(request)
+        if request.shop is None:
+            return self.get_response(request)
+        # The shop row was read for this request: its settings token lets the
+        # sale rules come from the per-process cache (see accounts.models).
+        with shop_settings_scope(request.shop.pk, request.shop.settings_token):
+            return self.get_response(request)
 
 
 def current_membership(request) -> Membership | None:

@@ -1,8 +1,12 @@
 """Users, shops, memberships with roles, and the append-only audit log."""
 
+import secrets
+import threading
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +16,10 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="id"
     )
+
+
+def new_settings_token() -> int:
+    return secrets.randbits(62)
 
 
 class Shop(models.Model):
@@ -25,6 +33,12 @@ class Shop(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Only shops made by `setia demo` may be wiped and refilled by it.
     is_demo = models.BooleanField(_("demo shop"), default=False)
+    # Changes (to a new random value) in the same transaction as any save of the
+    # rules a sale reads (loyalty program, tiers, offers, coupon rules): the key
+    # of the per-process cache of those rules, see `cached_shop_setting`.
+    settings_token = models.BigIntegerField(
+        _("settings version"), default=new_settings_token, editable=False
+    )
 
     class Meta:
         verbose_name = _("shop")
@@ -33,6 +47,86 @@ class Shop(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def shop_settings_changed(shop_id: int, shop: Shop | None = None) -> None:
+    """Mark the shop's sale rules as changed: call it inside the transaction that
+    saves them, so the next sale (in any server process) reads them afresh.
+
+    A random new token rather than a counter: a restored backup or a re-created
+    shop never meets a cache entry made for other rules under the same number.
+    """
+    token = new_settings_token()
+    Shop.objects.filter(pk=shop_id).update(settings_token=token)
+    if shop is not None:
+        shop.settings_token = token
+    tokens = _scope_tokens()
+    if shop_id in tokens:
+        tokens[shop_id] = token
+
+
+def read_settings_token(shop_id: int) -> int:
+    sql = f"SELECT settings_token FROM {Shop._meta.db_table} WHERE id = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [shop_id])
+        return cursor.fetchone()[0]
+
+
+# The rules every sale reads (loyalty program, offers, coupon rules) are cached
+# per process under the shop's settings token, but only inside a "settings
+# scope": a request (the token came with the shop row the middleware loaded for
+# it) or a sale's transaction (token read inside it). Outside a scope, and for a
+# token of unknown age, the rules are read from the database as before.
+_scope = threading.local()
+_SETTINGS_CACHE: dict = {}
+_SETTINGS_CACHE_SIZE = 4096
+
+
+def _scope_tokens() -> dict[int, int]:
+    tokens = getattr(_scope, "tokens", None)
+    if tokens is None:
+        tokens = _scope.tokens = {}
+    return tokens
+
+
+@contextmanager
+def shop_settings_scope(shop_id: int, token: int | None = None):
+    """Let the shop's rules come from the cache under `token` in this block
+    (read from the database now when not given)."""
+    if token is None:
+        token = read_settings_token(shop_id)
+    tokens = _scope_tokens()
+    previous = tokens.get(shop_id)
+    tokens[shop_id] = token
+    try:
+        yield token
+    finally:
+        if tokens.get(shop_id) != token:
+            pass  # changed inside the block: the newer token stays
+        elif previous is None:
+            tokens.pop(shop_id, None)
+        else:
+            tokens[shop_id] = previous
+
+
+def cached_shop_setting(shop: Shop, name: str, compute):
+    """`compute()` (rules read from the database), cached per process under the
+    shop's settings token when inside a settings scope. A cached value is only
+    used for the same token, so after a change every process recomputes.
+    Callers must not mutate the value."""
+    token = _scope_tokens().get(shop.pk)
+    if token is None:
+        return compute()
+    key = (shop.pk, token, name)
+    try:
+        return _SETTINGS_CACHE[key]
+    except KeyError:
+        pass
+    value = compute()
+    if len(_SETTINGS_CACHE) >= _SETTINGS_CACHE_SIZE:
+        _SETTINGS_CACHE.clear()
+    _SETTINGS_CACHE[key] = value
+    return value
 
 
 class Role(models.TextChoices):

@@ -13,3 +13,26 @@ def format_rupiah(amount_idr: int | None) -> str:
     amount = int(amount_idr)
     digits = f"{abs(amount):,}".replace(",", ".")
     return f"-Rp {digits}" if amount < 0 else f"Rp {digits}"
+
+
+def scale(amount_idr: int, numerator: int, denominator: int) -> int:
+    """amount × numerator / denominator, rounded half up (all ≥ 0, denominator > 0)."""
+    return (2 * amount_idr * numerator + denominator) // (2 * denominator)
+
+
+def allocate(total_idr: int, weights: list[int]) -> list[int]:
+    """Split `total_idr` over `weights` in proportion, in whole rupiah that add up
+    to exactly `total_idr` (largest remainder; ties go to the earlier weight).
+
+    Rounding each part on its own can make the parts add up to a rupiah more or
+    less than the total; a refund of every part must give back exactly the total.
+    """
+    whole = sum(weights)
+    if whole <= 0:
+        return [0] * len(weights)
+    parts = [total_idr * w // whole for w in weights]
+    remainders = [total_idr * w % whole for w in weights]
+    short = total_idr - sum(parts)
+    for i in sorted(range(len(weights)), key=lambda i: (-remainders[i], i))[:short]:
+        parts[i] += 1
+    return parts

@@ -7,27 +7,58 @@ cached balance. A database CHECK keeps the balance at or above zero.
 """
 
 import calendar
+import copy
 import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from setia.accounts.models import cached_shop_setting, shop_settings_changed
 from setia.loyalty.models import (
+    BuyGetOffer,
+    CouponRule,
     EntryKind,
     PointsAccount,
     PointsEntry,
     ProgramVersion,
     StoreCreditAccount,
     StoreCreditEntry,
+    Tier,
 )
+
+# The rules every sale reads are cached per process under the shop's settings
+# token (`cached_shop_setting`). Any save or delete of them, through the Owner's
+# screens, a command or a test, changes the token in the same transaction. The
+# cached readers live here and in `promotions` (which imports this module), so
+# these receivers are connected before anything can be cached.
+SALE_RULE_MODELS = (ProgramVersion, Tier, BuyGetOffer, CouponRule)
+
+
+def _sale_rules_changed(sender, instance, **kwargs) -> None:
+    shop = instance.shop if sender.shop.is_cached(instance) else None
+    shop_settings_changed(instance.shop_id, shop)
+
+
+for _model in SALE_RULE_MODELS:
+    post_save.connect(_sale_rules_changed, sender=_model, dispatch_uid=f"rules{_model}")
+    post_delete.connect(
+        _sale_rules_changed, sender=_model, dispatch_uid=f"rules-del{_model}"
+    )
 
 
 def current_program(shop) -> ProgramVersion | None:
     """The newest saved version of the shop's rules, or None before set-up."""
-    return ProgramVersion.objects.filter(shop=shop).order_by("-version").first()
+    program = cached_shop_setting(
+        shop,
+        "program",
+        lambda: ProgramVersion.objects.filter(shop=shop).order_by("-version").first(),
+    )
+    # A copy: a form or caller may set attributes on what it gets.
+    return copy.copy(program)
 
 
 def get_account(shop, customer) -> PointsAccount:

@@ -7,6 +7,7 @@ What `setia.sales` calls inside its sale transaction: `lock_promo`,
 imports `setia.sales`.
 """
 
+import copy
 import datetime as dt
 import secrets
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from setia.accounts import audit
+from setia.accounts.models import cached_shop_setting
 from setia.lib.money import format_rupiah, percent_of
 from setia.loyalty.models import (
     BuyGetOffer,
@@ -39,6 +41,7 @@ __all__ = [
     "promo_value_text",
     "redeem_promo",
     "reverse_sale_promotions",
+    "review_coupon_after_return",
     "sale_coupon",
     "save_coupon_rule",
     "save_offer",
@@ -139,30 +142,51 @@ def new_coupon_code() -> str:
     return "".join(secrets.choice(COUPON_ALPHABET) for _ in range(COUPON_LENGTH))
 
 
-def _rule_for(shop, amount_idr: int) -> CouponRule | None:
-    """The active rule with the highest spend threshold the amount reaches."""
-    return (
-        CouponRule.objects.filter(
-            shop=shop, is_active=True, min_spend_idr__lte=amount_idr
-        )
-        .order_by("-min_spend_idr", "id")
-        .first()
+def _active_rules(shop) -> list[CouponRule]:
+    """The shop's active rules, highest spend threshold first (cached per
+    settings token, see `setia.loyalty.ledger`)."""
+    return cached_shop_setting(
+        shop,
+        "coupon_rules",
+        lambda: list(
+            CouponRule.objects.filter(shop=shop, is_active=True).order_by(
+                "-min_spend_idr", "id"
+            )
+        ),
     )
 
 
-def issue_next_order_coupon(sale, by=None) -> PromoCode | None:
-    """Issue the coupon `sale` earned, once per sale, inside its transaction."""
+def _rule_for(shop, amount_idr: int) -> CouponRule | None:
+    """The active rule with the highest spend threshold the amount reaches."""
+    for rule in _active_rules(shop):
+        if rule.min_spend_idr <= amount_idr:
+            return copy.copy(rule)
+    return None
+
+
+def issue_next_order_coupon(sale, by=None, *, new_sale=False) -> PromoCode | None:
+    """Issue the coupon `sale` earned, once per sale, inside its transaction.
+
+    `new_sale=True`: the sale was created in this very transaction, so it cannot
+    have issued a coupon yet and the lookup for one is skipped.
+    """
     if sale.customer_id is None or sale.status != "completed":
         return None
-    existing = PromoCode.objects.filter(
-        shop_id=sale.shop_id, issued_by_sale_id=sale.pk
-    ).first()
-    if existing is not None:
-        return existing
-    rule = _rule_for(sale.shop, sale.total_idr)
+    if sale.outstanding_idr > 0:
+        # Like the referral bonus, a kasbon sale earns its coupon when it is
+        # paid in full: `settle_credit` calls this again then.
+        return None
+    if not new_sale:
+        existing = PromoCode.objects.filter(
+            shop_id=sale.shop_id, issued_by_sale_id=sale.pk
+        ).first()
+        if existing is not None:
+            return existing
+    rule = _rule_for(sale.shop, sale.total_idr - sale.returned_idr)
     if rule is None:
         return None
-    issued_on = timezone.localdate(sale.created_at)
+    # Today: the day of the sale, or of the payment that settled a kasbon sale.
+    issued_on = timezone.localdate()
     for _attempt in range(5):
         try:
             # A savepoint: a clashing code must not break the sale's transaction.
@@ -176,7 +200,8 @@ def issue_next_order_coupon(sale, by=None) -> PromoCode | None:
                     cap_idr=rule.cap_idr,
                     min_purchase_idr=rule.min_purchase_idr,
                     valid_from=issued_on,
-                    valid_until=issued_on + dt.timedelta(days=rule.valid_days),
+                    # "Valid 30 days" counts the day of issue: 30 days in all.
+                    valid_until=issued_on + dt.timedelta(days=rule.valid_days - 1),
                     max_uses=1,
                     max_uses_per_customer=1,
                     customer_id=sale.customer_id,
@@ -189,10 +214,35 @@ def issue_next_order_coupon(sale, by=None) -> PromoCode | None:
 
 
 def sale_coupon(sale) -> PromoCode | None:
-    """The still-active coupon `sale` issued, for its receipt."""
+    """The coupon `sale` issued while it can still be used, for its receipt."""
     return PromoCode.objects.filter(
-        shop_id=sale.shop_id, issued_by_sale_id=sale.pk, is_active=True
+        shop_id=sale.shop_id,
+        issued_by_sale_id=sale.pk,
+        is_active=True,
+        uses__lt=F("max_uses"),
     ).first()
+
+
+def review_coupon_after_return(sale, net_idr: int, by=None) -> bool:
+    """After a return, switch off the unused coupon `sale` issued if what is left
+    of the sale (`net_idr`) no longer reaches its rule. Returns whether it did.
+
+    Called before any stock row is touched (locks: promo first, as in a sale).
+    """
+    coupon = (
+        PromoCode.objects.select_for_update()
+        .select_related("rule")
+        .filter(shop_id=sale.shop_id, issued_by_sale_id=sale.pk)
+        .first()
+    )
+    if coupon is None or not coupon.is_active or coupon.uses > 0:
+        return False
+    if coupon.rule is not None and net_idr >= coupon.rule.min_spend_idr:
+        return False
+    coupon.is_active = False
+    coupon.save(update_fields=["is_active"])
+    audit.record(sale.shop, by, "loyalty.coupon_cancelled", coupon)
+    return True
 
 
 def open_coupons(shop, customer, today: dt.date | None = None):
@@ -221,11 +271,21 @@ def save_offer(shop, *, by, offer: BuyGetOffer | None = None, **values):
 
 
 def active_offers(shop, today: dt.date | None = None) -> list[BuyGetOffer]:
-    """Offers running today, oldest first (the order they are applied in)."""
+    """Offers running today, oldest first (the order they are applied in).
+
+    The switched-on offers are cached per settings token (see
+    `setia.loyalty.ledger`); the dates are checked on every call.
+    """
     today = today or timezone.localdate()
-    offers = BuyGetOffer.objects.filter(shop=shop, is_active=True).order_by("id")
+    offers = cached_shop_setting(
+        shop,
+        "offers",
+        lambda: list(
+            BuyGetOffer.objects.filter(shop=shop, is_active=True).order_by("id")
+        ),
+    )
     return [
-        offer
+        copy.copy(offer)
         for offer in offers
         if (offer.valid_from is None or offer.valid_from <= today)
         and (offer.valid_until is None or today <= offer.valid_until)
@@ -287,25 +347,28 @@ def apply_offers(units: list[OfferUnit], offers: list[BuyGetOffer]) -> None:
             ),
             key=lambda p: (-units[p[0]].unit_price_idr, p),
         )
+        # The dearest pieces are paid for first, then the cheapest pieces left
+        # get the benefit. (Taking the "get" pieces first could use up the only
+        # piece that can be bought and miss a set the cart qualifies for.)
         next_get = next_buy = 0
         while True:
-            chosen_gets = []
-            while next_get < len(gets) and len(chosen_gets) < offer.get_qty:
-                piece, next_get = gets[next_get], next_get + 1
-                if piece not in used:
-                    chosen_gets.append(piece)
-            if len(chosen_gets) < offer.get_qty:
-                break
-            used.update(chosen_gets)
             chosen_buys = []
             while next_buy < len(buys) and len(chosen_buys) < offer.buy_qty:
                 piece, next_buy = buys[next_buy], next_buy + 1
                 if piece not in used:
                     chosen_buys.append(piece)
             if len(chosen_buys) < offer.buy_qty:
-                used.difference_update(chosen_gets)
                 break
             used.update(chosen_buys)
+            chosen_gets = []
+            while next_get < len(gets) and len(chosen_gets) < offer.get_qty:
+                piece, next_get = gets[next_get], next_get + 1
+                if piece not in used:
+                    chosen_gets.append(piece)
+            if len(chosen_gets) < offer.get_qty:
+                used.difference_update(chosen_buys)
+                break
+            used.update(chosen_gets)
             for i, _n in chosen_gets:
                 unit = units[i]
                 unit.discount_idr += percent_of(

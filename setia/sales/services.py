@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from setia.accounts import audit
-from setia.accounts.models import Membership, Role, Shop, User
+from setia.accounts.models import Membership, Role, Shop, User, shop_settings_scope
 from setia.customers import services as customer_services
 from setia.customers.models import Customer
-from setia.lib.money import format_rupiah
+from setia.lib.money import allocate, format_rupiah, scale
 from setia.loyalty import promotions
 from setia.loyalty import services as loyalty
 from setia.sales.history import (  # noqa: F401 - part of this module's interface
@@ -271,6 +271,39 @@ def _next_number(shop: Shop) -> int:
     return row[0]
 
 
+def _take_stock_sql(needed: dict[int, int]) -> tuple[str, list[int]]:
+    """One conditional UPDATE for all the variants of a sale.
+
+    The check and the row lock happen in one statement, so two clerks cannot
+    both sell the last piece (the database CHECK on `stock >= 0` backs it up).
+    On PostgreSQL the rows are locked first in id order (a sub-SELECT ... ORDER
+    BY id FOR UPDATE), so two sales of the same items cannot deadlock; the
+    UPDATE then re-checks each locked row's latest stock. SQLite writers hold
+    the database lock for the whole (IMMEDIATE) transaction.
+    """
+    table = Variant._meta.db_table
+    ids = sorted(needed)
+    marks = ", ".join(["%s"] * len(ids))
+    if connection.vendor == "postgresql":
+        values = ", ".join(["(%s::bigint, %s::integer)"] * len(ids))
+        sql = (
+            f"UPDATE {table} AS v SET stock = v.stock - w.qty "  # noqa: S608
+            f"FROM (SELECT id FROM {table} WHERE id IN ({marks}) "
+            "ORDER BY id FOR UPDATE) AS l "
+            f"JOIN (VALUES {values}) AS w (id, qty) ON w.id = l.id "
+            "WHERE v.id = l.id AND v.stock >= w.qty RETURNING v.id"
+        )
+        params = ids + [x for i in ids for x in (i, needed[i])]
+        return sql, params
+    case = "CASE id " + " ".join(["WHEN %s THEN %s"] * len(ids)) + " END"
+    pairs = [x for i in ids for x in (i, needed[i])]
+    sql = (
+        f"UPDATE {table} SET stock = stock - {case} "  # noqa: S608
+        f"WHERE id IN ({marks}) AND stock >= {case} RETURNING id"
+    )
+    return sql, pairs + ids + pairs
+
+
 def _take_stock(shop, by, sale, priced_lines) -> list[StockMovement]:
     """Take the sold pieces off stock; raise OutOfStock if any would go below 0."""
     needed: dict[int, int] = defaultdict(int)
@@ -279,34 +312,37 @@ def _take_stock(shop, by, sale, priced_lines) -> list[StockMovement]:
         if line.variant.product.tracks_stock:
             needed[line.variant.pk] += line.quantity
             variants[line.variant.pk] = line.variant
-    movements = []
-    # A fixed order (by id) keeps two concurrent sales from deadlocking.
-    for variant_id in sorted(needed):
-        quantity = needed[variant_id]
-        # Conditional UPDATE: the row lock and the check happen in one statement, so
-        # two clerks cannot both sell the last piece.
-        updated = Variant.objects.filter(pk=variant_id, stock__gte=quantity).update(
-            stock=F("stock") - quantity
+    if not needed:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*_take_stock_sql(needed))
+        updated = {row[0] for row in cursor.fetchall()}
+    short = sorted(set(needed) - updated)
+    if short:
+        # That row failed its check and was not changed; the sale rolls back.
+        variant_id = short[0]
+        left = Variant.objects.values_list("stock", flat=True).get(pk=variant_id)
+        raise OutOfStock(
+            _("Not enough stock of %(item)s: %(left)s left, %(wanted)s wanted."),
+            code="stock",
+            params={
+                "item": variants[variant_id].label,
+                "left": left,
+                "wanted": needed[variant_id],
+            },
         )
-        if updated != 1:
-            variant = variants[variant_id]
-            left = Variant.objects.values_list("stock", flat=True).get(pk=variant_id)
-            raise OutOfStock(
-                _("Not enough stock of %(item)s: %(left)s left, %(wanted)s wanted."),
-                code="stock",
-                params={"item": variant.label, "left": left, "wanted": quantity},
-            )
-        movements.append(
-            StockMovement(
-                shop=shop,
-                variant_id=variant_id,
-                kind=MovementKind.SALE,
-                quantity=-quantity,
-                sale=sale,
-                created_by=by,
-                created_at=sale.created_at,
-            )
+    movements = [
+        StockMovement(
+            shop=shop,
+            variant_id=variant_id,
+            kind=MovementKind.SALE,
+            quantity=-needed[variant_id],
+            sale=sale,
+            created_by=by,
+            created_at=sale.created_at,
         )
+        for variant_id in sorted(needed)
+    ]
     StockMovement.objects.bulk_create(movements)
     return movements
 
@@ -339,7 +375,10 @@ def record_sale(
     if not lines:
         raise ValidationError(_("Add at least one item."), code="empty")
     try:
-        with transaction.atomic():
+        # The shop's rules (offers, program, coupon rules) may come from the
+        # per-process cache, under the settings token read inside the transaction:
+        # exactly the rules committed when the sale is saved.
+        with transaction.atomic(), shop_settings_scope(shop.pk):
             return _record_sale(
                 shop,
                 by,
@@ -431,13 +470,16 @@ def _record_sale(
     )
     now = timezone.now()
     today = timezone.localdate(now)
+    # SQLite writers already take turns for the whole transaction, so the number
+    # is taken now, with no second UPDATE. Elsewhere a placeholder until the end:
+    # the shop's counter row is locked only for the last few statements, so
+    # clerks' sales overlap on PostgreSQL. A second save of the same key waits on
+    # the unique key, then fails.
+    number_first = connection.vendor == "sqlite"
     sale = Sale.objects.create(
         shop=shop,
         customer=customer,
-        # A placeholder until the end: the shop's counter row is locked only for
-        # the last few statements, so clerks' sales overlap on PostgreSQL. A
-        # second save of the same key waits on the unique key, then fails.
-        number=-1 - uuid.uuid4().int % (2**62),
+        number=_next_number(shop) if number_first else -1 - uuid.uuid4().int % (2**62),
         business_on=today,
         created_at=now,
         created_by=by,
@@ -486,8 +528,9 @@ def _record_sale(
         ]
     )
     _take_stock(shop, by, sale, quote.lines)
-    sale.number = _next_number(shop)
-    Sale.objects.filter(pk=sale.pk).update(number=sale.number)
+    if not number_first:
+        sale.number = _next_number(shop)
+        Sale.objects.filter(pk=sale.pk).update(number=sale.number)
     store_credit = sum(
         p.amount_idr for p in to_record if p.method == PaymentMethod.STORE_CREDIT
     )
@@ -496,7 +539,7 @@ def _record_sale(
     if promo is not None:
         promotions.redeem_promo(sale, promo, quote.promo_discount_idr)
     loyalty.record_sale_loyalty(sale, redemption, by)
-    promotions.issue_next_order_coupon(sale, by)
+    promotions.issue_next_order_coupon(sale, by, new_sale=True)
     if customer is not None:
         customer_services.note_purchase(customer, today)
     # No audit event per sale: the sale row itself records who and when; the
@@ -576,6 +619,7 @@ def _settle_credit(shop, by, sale, *, method, amount_idr, key) -> Payment:
     if sale.outstanding_idr == 0:
         # A kasbon sale counts as paid only now (idempotent on the loyalty side).
         loyalty.award_referral_bonus(sale, by=by)
+        promotions.issue_next_order_coupon(sale, by)
     audit.record(shop, by, "sale.credit_settled", sale)
     return payment
 
@@ -588,20 +632,24 @@ def returnable_quantities(sale: Sale) -> dict[int, int]:
     return left
 
 
-def _share(line: SaleLine, sale: Sale, pieces: int) -> int:
-    """Value of the first `pieces` of a line after the order discounts, rounded.
+def _paid_per_line(sale: Sale, lines) -> dict[int, int]:
+    """What each line was really paid: the sale total shared over the lines in
+    proportion to their totals, in whole rupiah adding up to the total exactly.
 
-    Order discounts (the clerk's, a reward, a promo code) are shared over the lines
-    in proportion to their totals, and a buy-X-get-Y discount is already in the
-    line total; so a return refunds what was actually paid for those pieces, and
-    returning everything refunds exactly the sale's total. A return keeps the
-    promo code's use (only a void gives it back).
+    Order discounts (the clerk's, a reward, a promo code) are shared this way; a
+    buy-X-get-Y discount is already in its line's total. So a return refunds what
+    was actually paid for those pieces, and returning everything refunds exactly
+    the sale's total. A return keeps the promo code's use (only a void gives it
+    back).
     """
-    if sale.subtotal_idr <= 0:
-        return 0
-    numerator = line.line_total_idr * pieces * sale.total_idr
-    denominator = line.quantity * sale.subtotal_idr
-    return (2 * numerator + denominator) // (2 * denominator)
+    ordered = sorted(lines, key=lambda line: line.pk)
+    paid = allocate(sale.total_idr, [line.line_total_idr for line in ordered])
+    return {line.pk: amount for line, amount in zip(ordered, paid, strict=True)}
+
+
+def _share(paid_idr: int, quantity: int, pieces: int) -> int:
+    """The value of the first `pieces` of a line paid `paid_idr` for `quantity`."""
+    return scale(paid_idr, pieces, quantity) if quantity else 0
 
 
 def record_return(
@@ -668,13 +716,14 @@ def _record_return(
             raise ValidationError(
                 _("You cannot return more than was sold."), code="too_many"
             )
+    paid = _paid_per_line(sale, lines.values())
     amounts = {}
     for line_id, quantity in wanted.items():
         line = lines[line_id]
         before = line.quantity - left[line_id]
-        amounts[line_id] = _share(line, sale, before + quantity) - _share(
-            line, sale, before
-        )
+        amounts[line_id] = _share(
+            paid[line_id], line.quantity, before + quantity
+        ) - _share(paid[line_id], line.quantity, before)
     refund = sum(amounts.values())
     credit_part = min(refund, sale.outstanding_idr)
     money_back = refund - credit_part
@@ -690,6 +739,10 @@ def _record_return(
             _("Store credit needs a named customer; refund in cash or transfer."),
             code="refund",
         )
+    # Before the stock rows: locks are taken promo first, as in record_sale.
+    promotions.review_coupon_after_return(
+        sale, sale.total_idr - sale.returned_idr - refund, by
+    )
     sale_return = SaleReturn.objects.create(
         sale=sale,
         business_on=timezone.localdate(),

@@ -25,6 +25,20 @@ def test_rupiah_formatting():
     assert percent_of(999, 500) == 50  # 49.95 rounds half up
 
 
+def test_allocation_adds_up_to_the_total_exactly():
+    from setia.lib.money import allocate, scale
+
+    # 2.000 over three equal lines: 666,67 each; rounding each would give 2.001.
+    assert allocate(2_000, [1_000, 1_000, 1_000]) == [667, 667, 666]
+    assert allocate(100, [1, 1]) == [50, 50]
+    assert allocate(0, [5, 7]) == [0, 0]
+    assert allocate(10, [0, 0]) == [0, 0]
+    for total, weights in [(99_999, [3, 7, 11, 13]), (1, [1, 1, 1]), (7, [9])]:
+        parts = allocate(total, weights)
+        assert sum(parts) == total and all(p >= 0 for p in parts)
+    assert scale(1_000, 1, 3) == 333 and scale(2_000, 1, 3) == 667
+
+
 @pytest.mark.parametrize(
     "raw, expected",
     [

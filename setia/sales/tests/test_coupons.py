@@ -69,7 +69,8 @@ def test_a_qualifying_sale_issues_a_coupon_bound_to_the_customer(
     assert len(coupon.code) == 8 and set(coupon.code) <= set(COUPON_ALPHABET)
     assert coupon.customer == siti and coupon.rule == rule
     assert (coupon.max_uses, coupon.discount_idr) == (1, 25_000)
-    assert coupon.valid_until == timezone.localdate() + dt.timedelta(days=30)
+    # "Valid 30 days" counts the day of issue.
+    assert coupon.valid_until == timezone.localdate() + dt.timedelta(days=29)
     assert list(open_coupons(shop, siti)) == [coupon]
 
 
@@ -267,3 +268,61 @@ def test_without_a_points_program_the_profile_still_lists_open_coupons(
     assert 'data-testid="open-coupons"' in text and code in text
     # No points program: no points, tier or member-card block.
     assert reverse("loyalty:card", args=[siti.pk]) not in text
+
+
+def test_a_kasbon_sale_earns_its_coupon_when_paid_in_full(
+    shop, owner, gamis, rule, siti
+):
+    sale = services.record_sale(
+        shop,
+        owner,
+        lines=[LineInput(gamis.pk, 2)],
+        payments=[PaymentInput("cash", 100_000)],
+        idempotency_key=uuid.uuid4().hex,
+        customer=siti,
+        on_credit=True,
+    )
+    assert sale.outstanding_idr == 200_000 and coupon_of(sale) is None
+    services.settle_credit(shop, owner, sale, method="cash", amount_idr=150_000)
+    assert coupon_of(sale) is None
+    services.settle_credit(shop, owner, sale, method="qris", amount_idr=50_000)
+    assert coupon_of(sale).customer == siti
+    # Paying again is refused and issues nothing more.
+    assert PromoCode.objects.filter(issued_by_sale_id=sale.pk).count() == 1
+
+
+def test_returning_the_purchase_cancels_its_unused_coupon(
+    shop, owner, gamis, rule, siti
+):
+    sale = sell(shop, owner, gamis, 3, customer=siti)  # Rp 450.000
+    coupon = coupon_of(sale)
+    line = sale.lines.get()
+
+    def give_back(pieces):
+        services.record_return(
+            shop,
+            owner,
+            sale,
+            quantities={line.pk: pieces},
+            reason="tidak cocok",
+            refund_method="cash",
+        )
+        coupon.refresh_from_db()
+
+    give_back(1)  # Rp 300.000 kept: still reaches the rule's Rp 300.000
+    assert coupon.is_active
+    give_back(2)  # nothing kept
+    assert not coupon.is_active
+    assert AuditEvent.objects.filter(action="loyalty.coupon_cancelled").exists()
+    page_sale = sale.__class__.objects.get(pk=sale.pk)
+    assert coupon.code not in receipt_text(page_sale)
+
+
+def test_a_used_coupon_no_longer_shows_on_the_issuing_receipt(
+    shop, owner, gamis, rule, siti
+):
+    sale = sell(shop, owner, gamis, 2, customer=siti)
+    code = coupon_of(sale).code
+    assert code in receipt_text(sale)
+    sell(shop, owner, gamis, customer=siti, code=code)
+    assert code not in receipt_text(sale)

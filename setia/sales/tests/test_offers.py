@@ -105,6 +105,28 @@ def test_buy_a_product_get_another_category_at_half_price(shop, owner, hijabs):
     assert sale.total_idr == 300_000 + 180_000 - 60_000
 
 
+def test_the_only_piece_that_can_be_bought_is_not_taken_as_the_free_one(
+    shop, owner, hijabs
+):
+    # Buy 1 Pashmina, get 1 of the Hijab category half price: the Pashmina is a
+    # hijab too, but it must be the piece paid for, so the Khimar gets 50 %.
+    khimar = make_product(
+        shop, name="Khimar", price=90_000, grosir=0, category="Hijab"
+    ).variants.get()
+    offer(
+        shop,
+        name="Pashmina + hijab 50%",
+        buy_product=hijabs["Pashmina"].product,
+        buy_qty=1,
+        get_category="Hijab",
+        get_qty=1,
+        percent_off_bp=5000,
+    )
+    sale = sell(shop, owner, [(hijabs["Pashmina"], 1), (khimar, 1)])
+    assert by_name(sale)["Khimar"].promo_discount_idr == 45_000
+    assert sale.total_idr == 60_000 + 45_000
+
+
 def test_an_offer_outside_its_dates_or_inactive_does_nothing(shop, owner, hijabs):
     today = timezone.localdate()
     offer(shop, buy_category="Hijab", valid_until=today - dt.timedelta(days=1))

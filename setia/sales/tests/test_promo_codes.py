@@ -135,6 +135,37 @@ def test_a_return_refunds_what_was_paid_after_the_promo(shop, owner, gamis):
     assert first.refund_idr + rest.refund_idr == sale.total_idr
 
 
+def test_returning_every_line_refunds_exactly_the_total(shop, owner):
+    # Three lines of Rp 1.000 and Rp 1.000 off: each line paid Rp 666,67.
+    # Rounding each line on its own would refund Rp 2.001 for a Rp 2.000 sale.
+    promo(shop, discount_idr=1_000)
+    variants = [
+        make_product(shop, name=f"Bros {n}", price=1_000, grosir=0).variants.get()
+        for n in range(3)
+    ]
+    sale = services.record_sale(
+        shop,
+        owner,
+        lines=[LineInput(v.pk, 1) for v in variants],
+        payments=[PaymentInput("cash", None)],
+        idempotency_key=uuid.uuid4().hex,
+        promo_code="LEBARAN26",
+    )
+    assert sale.total_idr == 2_000
+    refunds = [
+        services.record_return(
+            shop,
+            owner,
+            sale,
+            quantities={line.pk: 1},
+            reason="batal",
+            refund_method="cash",
+        ).refund_idr
+        for line in sale.lines.order_by("pk")
+    ]
+    assert sum(refunds) == 2_000 and sorted(refunds) == [666, 667, 667]
+
+
 def test_a_void_gives_the_use_back_once(shop, owner, gamis):
     single = promo(shop, max_uses=1, max_uses_per_customer=1)
     siti = make_customer(shop)

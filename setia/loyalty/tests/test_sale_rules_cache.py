@@ -1,0 +1,180 @@
+"""The rules a sale reads (offers, loyalty program, coupon rules) are cached per
+server process under the shop's settings token: a change made on the Owner's
+screens must reach the very next sale, whatever the process or the age of the
+`shop` object in hand."""
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from setia.accounts.models import Shop
+from setia.loyalty import promotions
+from setia.loyalty.models import EntryKind, PointsEntry, PromoCode
+from setia.sales import services
+from setia.sales.models import Sale
+from setia.sales.services import LineInput, PaymentInput
+from setia.sales.tests.factories import make_customer, make_product
+
+pytestmark = pytest.mark.django_db
+NEW = "/sales/new/"
+
+PROGRAM = {
+    "is_active": "on",
+    "idr_per_point": "10000",
+    "rounding": "floor",
+    "min_purchase_idr": "0",
+    "excluded_categories": "",
+    "earn_after_discounts": "on",
+    "earn_and_redeem_same_sale": "on",
+    "point_value_idr": "100",
+    "expiry_months": "12",
+    "welcome_bonus_points": "0",
+    "birthday_bonus_points": "0",
+    "referral_bonus_points": "0",
+    "tier_basis": "spend",
+}
+RULE = {
+    "name": "Belanja 100rb dapat 10rb",
+    "min_spend_idr": "100000",
+    "discount_idr": "10000",
+    "percent_bp": "0",
+    "cap_idr": "0",
+    "min_purchase_idr": "0",
+    "valid_days": "14",
+    "is_active": "on",
+}
+
+
+def _offer(product):
+    return {
+        "name": "Beli 2 gratis 1",
+        "buy_qty": "2",
+        "buy_product": product.pk,
+        "buy_category": "",
+        "get_qty": "1",
+        "percent_off_bp": "100",
+        "is_active": "on",
+    }
+
+
+@pytest.fixture
+def clients(owner, staff_user):
+    owner_client, staff_client = Client(), Client()
+    owner_client.force_login(owner)
+    staff_client.force_login(staff_user)
+    return owner_client, staff_client
+
+
+@pytest.fixture
+def gamis(shop):
+    return make_product(shop, name="Gamis Zahra", price=150_000, grosir=0, stock=99)
+
+
+def _save_sale(staff_client, variant, customer, qty=3) -> Sale:
+    key = uuid.uuid4().hex
+    response = staff_client.post(
+        NEW,
+        {
+            "key": key,
+            "v": [variant.pk],
+            "q": [qty],
+            "customer": customer.pk,
+            "action": "save",
+            "pay_method": "cash",
+        },
+    )
+    assert response.status_code == 302, response.content[:300]
+    return Sale.objects.get(idempotency_key=key)
+
+
+def _earned(sale) -> int:
+    entry = PointsEntry.objects.filter(sale_id=sale.pk, kind=EntryKind.EARN).first()
+    return entry.points if entry else 0
+
+
+def test_rule_changes_reach_the_very_next_sale(clients, shop, gamis):
+    owner_client, staff_client = clients
+    variant = gamis.variants.get()
+    customer = make_customer(shop)
+    staff_client.get(NEW)  # the sale screen reads (and caches) the rules too
+
+    before = _save_sale(staff_client, variant, customer)
+    assert before.total_idr == 450_000
+    assert _earned(before) == 0
+    assert not PromoCode.objects.filter(issued_by_sale_id=before.pk).exists()
+
+    assert (
+        owner_client.post(reverse("loyalty:offers"), _offer(gamis)).status_code == 302
+    )
+    assert owner_client.post(reverse("loyalty:settings"), PROGRAM).status_code == 302
+    assert owner_client.post(reverse("loyalty:coupon_rules"), RULE).status_code == 302
+
+    after = _save_sale(staff_client, variant, customer)
+    assert after.total_idr == 300_000  # the third piece is free
+    assert _earned(after) == 30
+    assert PromoCode.objects.filter(issued_by_sale_id=after.pk).exists()
+
+    offer = shop.buy_get_offers.get()
+    rule = shop.coupon_rules.get()
+    switched_off = {**_offer(gamis), "is_active": ""}
+    owner_client.post(reverse("loyalty:offer_edit", args=[offer.pk]), switched_off)
+    owner_client.post(
+        reverse("loyalty:coupon_rule_edit", args=[rule.pk]),
+        {**RULE, "is_active": ""},
+    )
+    owner_client.post(reverse("loyalty:settings"), {**PROGRAM, "idr_per_point": "5000"})
+
+    last = _save_sale(staff_client, variant, customer)
+    assert last.total_idr == 450_000
+    assert _earned(last) == 90
+    assert not PromoCode.objects.filter(issued_by_sale_id=last.pk).exists()
+
+
+def test_unchanged_rules_are_not_read_again_for_each_sale(clients, shop, gamis):
+    owner_client, staff_client = clients
+    variant = gamis.variants.get()
+    customer = make_customer(shop)
+    owner_client.post(reverse("loyalty:offers"), _offer(gamis))
+    owner_client.post(reverse("loyalty:settings"), PROGRAM)
+    owner_client.post(reverse("loyalty:coupon_rules"), RULE)
+    _save_sale(staff_client, variant, customer)
+    with CaptureQueriesContext(connection) as queries:
+        sale = _save_sale(staff_client, variant, customer)
+    assert sale.total_idr == 300_000 and _earned(sale) == 30
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    for table in (
+        "loyalty_buygetoffer",
+        "loyalty_programversion",
+        "loyalty_couponrule",
+    ):
+        assert f'FROM "{table}"' not in sql
+
+
+def test_a_sale_with_an_old_shop_object_still_sees_new_rules(shop, owner, gamis):
+    variant = gamis.variants.get()
+
+    def sell_three():
+        return services.record_sale(
+            shop,
+            owner,
+            lines=[LineInput(variant.pk, 3)],
+            payments=[PaymentInput("cash", None)],
+            idempotency_key=uuid.uuid4().hex,
+        )
+
+    assert sell_three().total_idr == 450_000
+    # Another request (another process) saves an offer through its own shop row;
+    # the `shop` object here still carries the old settings token.
+    elsewhere = Shop.objects.get(pk=shop.pk)
+    offer = promotions.save_offer(
+        elsewhere, by=owner, name="Beli 2 gratis 1", buy_product=gamis, buy_qty=2
+    )
+    assert sell_three().total_idr == 300_000
+    promotions.save_offer(
+        Shop.objects.get(pk=shop.pk), by=owner, offer=offer, is_active=False
+    )
+    assert sell_three().total_idr == 450_000
