@@ -211,7 +211,7 @@ def use_promo(shop, code: str, *, customer, amount_idr: int, sale) -> int:
         if earlier is not None:
             return earlier.discount_idr
         promo = (
-            PromoCode.objects.select_for_update()
+            PromoCode.objects.select_for_update(of=("self",))
             .filter(shop=shop, code=normalize_promo(code))
             .first()
         )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from setia.accounts import audit
 from setia.accounts.models import cached_shop_setting
-from setia.lib.money import format_rupiah, percent_of
+from setia.lib.money import allocate, format_rupiah, percent_of
 from setia.loyalty.models import (
     BuyGetOffer,
     CouponRule,
@@ -63,7 +63,7 @@ def lock_promo(shop, code: str) -> PromoCode | None:
     and the per-customer count checked under it cannot be overtaken.
     """
     return (
-        PromoCode.objects.select_for_update()
+        PromoCode.objects.select_for_update(of=("self",))
         .filter(shop=shop, code=normalize_promo(code))
         .first()
     )
@@ -115,7 +115,7 @@ def reverse_sale_promotions(sale, by) -> None:
             )
             PromoCode.objects.filter(pk=promo.pk, uses__gt=0).update(uses=F("uses") - 1)
     coupon = (
-        PromoCode.objects.select_for_update()
+        PromoCode.objects.select_for_update(of=("self",))
         .filter(shop_id=sale.shop_id, issued_by_sale_id=sale.pk)
         .first()
     )
@@ -230,7 +230,9 @@ def review_coupon_after_return(sale, net_idr: int, by=None) -> bool:
     Called before any stock row is touched (locks: promo first, as in a sale).
     """
     coupon = (
-        PromoCode.objects.select_for_update()
+        # Only the coupon row is locked: PostgreSQL refuses FOR UPDATE on the
+        # nullable side of the outer join to its rule.
+        PromoCode.objects.select_for_update(of=("self",))
         .select_related("rule")
         .filter(shop_id=sale.shop_id, issued_by_sale_id=sale.pk)
         .first()
@@ -301,6 +303,9 @@ class OfferUnit:
     unit_price_idr: int
     quantity: int
     discount_idr: int = 0
+    # The line's part of its sets' discounts shared over every piece of each set
+    # (bought and free) by price: what a return of the line gives up.
+    shared_discount_idr: int = 0
     names: list[str] = field(default_factory=list)
 
 
@@ -369,13 +374,20 @@ def apply_offers(units: list[OfferUnit], offers: list[BuyGetOffer]) -> None:
                 used.difference_update(chosen_buys)
                 break
             used.update(chosen_gets)
+            set_discount = 0
             for i, _n in chosen_gets:
                 unit = units[i]
-                unit.discount_idr += percent_of(
-                    unit.unit_price_idr, offer.percent_off_bp
-                )
+                off = percent_of(unit.unit_price_idr, offer.percent_off_bp)
+                unit.discount_idr += off
+                set_discount += off
                 if offer.name not in unit.names:
                     unit.names.append(offer.name)
+            pieces = chosen_buys + chosen_gets
+            shares = allocate(
+                set_discount, [units[i].unit_price_idr for i, _ in pieces]
+            )
+            for (i, _n), share in zip(pieces, shares, strict=True):
+                units[i].shared_discount_idr += share
 
 
 def offer_summary(offer: BuyGetOffer) -> str:

@@ -288,6 +288,13 @@ class SaleLine(AppendOnlyModel):
     promo_discount_idr = models.BigIntegerField(
         _("offer discount"), default=0, db_default=0
     )
+    # The part of buy-X-get-Y discounts this line carries when pieces come back:
+    # a set's discount is shared over all its pieces (bought and free) by price,
+    # so returning the paid piece of "buy 1 get 1 free" does not refund it in
+    # full while the free piece stays with the customer.
+    offer_share_idr = models.BigIntegerField(
+        _("share of the offer discount (Rp)"), default=0, db_default=0
+    )
     promo_name = models.CharField(
         _("offer"), max_length=80, blank=True, default="", db_default=""
     )

@@ -29,6 +29,7 @@ class PricedLine:
     line_total_idr: int
     promo_discount_idr: int = 0
     promo_name: str = ""
+    offer_share_idr: int = 0
 
     @property
     def product(self) -> Product:
@@ -120,6 +121,7 @@ def price_lines(
                 gross - discount - promo,
                 promo_discount_idr=promo,
                 promo_name=", ".join(offer_unit.names)[:80],
+                offer_share_idr=offer_unit.shared_discount_idr,
             )
         )
     quote.subtotal_idr = sum(line.line_total_idr for line in quote.lines)

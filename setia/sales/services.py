@@ -508,6 +508,7 @@ def _record_sale(
                 discount_idr=line.discount_idr,
                 promo_discount_idr=line.promo_discount_idr,
                 promo_name=line.promo_name,
+                offer_share_idr=line.offer_share_idr,
                 line_total_idr=line.line_total_idr,
                 unit_cost_idr=line.variant.product.cost_idr,
             )
@@ -636,14 +637,19 @@ def _paid_per_line(sale: Sale, lines) -> dict[int, int]:
     """What each line was really paid: the sale total shared over the lines in
     proportion to their totals, in whole rupiah adding up to the total exactly.
 
-    Order discounts (the clerk's, a reward, a promo code) are shared this way; a
-    buy-X-get-Y discount is already in its line's total. So a return refunds what
+    Order discounts (the clerk's, a reward, a promo code) are shared this way. A
+    buy-X-get-Y discount counts as shared over all the pieces of its set (bought
+    and free, `offer_share_idr`), not only the free one. So a return refunds what
     was actually paid for those pieces, and returning everything refunds exactly
     the sale's total. A return keeps the promo code's use (only a void gives it
     back).
     """
     ordered = sorted(lines, key=lambda line: line.pk)
-    paid = allocate(sale.total_idr, [line.line_total_idr for line in ordered])
+    weights = [
+        line.line_total_idr + line.promo_discount_idr - line.offer_share_idr
+        for line in ordered
+    ]
+    paid = allocate(sale.total_idr, weights)
     return {line.pk: amount for line, amount in zip(ordered, paid, strict=True)}
 
 

@@ -105,6 +105,43 @@ def test_buy_a_product_get_another_category_at_half_price(shop, owner, hijabs):
     assert sale.total_idr == 300_000 + 180_000 - 60_000
 
 
+def test_returning_the_paid_piece_does_not_refund_it_in_full(shop, owner, hijabs):
+    # Buy 1 Gamis (Rp 150.000), get 1 hijab free: Rp 150.000 paid for both.
+    # The Rp 60.000 discount belongs to the pair: returning only the gamis gives
+    # back its share of what was paid (150/210 of it), not Rp 150.000.
+    offer(
+        shop,
+        name="Gamis gratis hijab",
+        buy_product=hijabs["Gamis"].product,
+        buy_qty=1,
+        get_category="Hijab",
+        get_qty=1,
+    )
+    sale = sell(shop, owner, [(hijabs["Gamis"], 1), (hijabs["Pashmina"], 1)])
+    assert sale.total_idr == 150_000
+    lines = by_name(sale)
+    assert lines["Pashmina"].line_total_idr == 0  # shown free on the receipt
+    assert lines["Gamis"].offer_share_idr + lines["Pashmina"].offer_share_idr == 60_000
+    gamis_back = services.record_return(
+        shop,
+        owner,
+        sale,
+        quantities={lines["Gamis"].pk: 1},
+        reason="kebesaran",
+        refund_method="cash",
+    )
+    assert gamis_back.refund_idr == 107_143  # 150.000 × 150/210
+    hijab_back = services.record_return(
+        shop,
+        owner,
+        sale,
+        quantities={lines["Pashmina"].pk: 1},
+        reason="ikut dikembalikan",
+        refund_method="cash",
+    )
+    assert gamis_back.refund_idr + hijab_back.refund_idr == 150_000
+
+
 def test_the_only_piece_that_can_be_bought_is_not_taken_as_the_free_one(
     shop, owner, hijabs
 ):
