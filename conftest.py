@@ -115,6 +115,12 @@ def browser_login(page, username: str, password: str) -> None:
     page.wait_for_selector("[data-testid=shop-name]")
 
 
+def no_sideways_scroll(page) -> None:
+    """Fail when the page scrolls sideways on the phone-sized viewport."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page scrolls sideways on a phone ({width}px)"
+
+
 def screenshot(page, name: str) -> str:
     """Save a screenshot under test-artifacts/ for a person to look at."""
     from pathlib import Path

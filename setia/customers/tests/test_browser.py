@@ -4,18 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PHONE, browser_login, screenshot
+from conftest import browser_login, no_sideways_scroll, screenshot
 from setia.customers.models import Customer
 from setia.customers.tests.factories import CustomerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DATA = Path(__file__).parent / "data"
-
-
-def no_sideways_scroll(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], "the page scrolls sideways on a phone"
 
 
 def small_tap_targets(page) -> list[str]:

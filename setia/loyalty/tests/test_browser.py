@@ -2,17 +2,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PHONE, browser_login, screenshot
+from conftest import PHONE, browser_login, no_sideways_scroll, screenshot
 from setia.loyalty import services
 from setia.loyalty.models import ProgramVersion
 from setia.loyalty.tests.factories import make_customer, make_sale
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def no_sideways_scroll(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], "the page scrolls sideways on a phone"
 
 
 def test_owner_sets_up_program_prints_card_finds_member_and_shares_own_page(

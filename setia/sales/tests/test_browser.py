@@ -3,7 +3,7 @@ later, a return; receipts and history right."""
 
 import pytest
 
-from conftest import browser_login, screenshot
+from conftest import browser_login, no_sideways_scroll, screenshot
 from setia.accounts.models import Role
 from setia.accounts.tests.factories import MembershipFactory
 from setia.sales.models import Sale, SaleReturn
@@ -44,6 +44,7 @@ def test_phone_sales_day(phone_page, shop):
     add_item(page, "zahra", "Gamis Zahra")
     assert page.inner_text("[data-testid=sale-total]") == "Rp 150.000"
     screenshot(page, "sales-01-cart")
+    no_sideways_scroll(page)
     save(page)
     assert page.inner_text("[data-testid=receipt-total]") == "Rp 150.000"
     wa = page.get_attribute("[data-testid=wa-link]", "href")
@@ -61,6 +62,7 @@ def test_phone_sales_day(phone_page, shop):
     page.wait_for_selector("[data-testid=sale-total] >> text=Rp 325.000")
     assert page.locator("[data-testid=cart] .badge-good").count() == 2
     screenshot(page, "sales-03-grosir")
+    no_sideways_scroll(page)
     save(page)
     assert "grosir" in page.inner_text("[data-testid=receipt]")
 
@@ -127,6 +129,7 @@ def test_phone_sales_day(phone_page, shop):
     page.wait_for_selector("[data-testid=sale-total] >> text=Rp 130.000")
     assert page.inner_text("[data-testid=promo-discount]") == "−Rp 20.000"
     screenshot(page, "sales-08-promo")
+    no_sideways_scroll(page)
     save(page)
     assert page.inner_text("[data-testid=receipt-total]") == "Rp 130.000"
     assert page.inner_text("[data-testid=receipt-promo]") == "−Rp 20.000"
@@ -141,3 +144,24 @@ def test_phone_sales_day(phone_page, shop):
     page.click(f"[data-testid=use-coupon] >> text={coupon.code}")
     page.wait_for_selector("[data-testid=sale-total] >> text=Rp 135.000")
     screenshot(page, "sales-10-coupon")
+
+    # 6. A buy-1-get-1 offer applies by itself and is named on the line.
+    from setia.loyalty.models import BuyGetOffer
+    from setia.sales.models import Product
+
+    pashmina = Product.objects.get(shop=shop, name="Pashmina Ceruty")
+    BuyGetOffer.objects.create(
+        shop=shop, name="Pashmina beli 1 gratis 1", buy_product=pashmina, buy_qty=1
+    )
+    page.goto_path("/sales/new/")
+    add_item(page, "ceruty", "Pashmina Ceruty")
+    page.fill("#iq", "ceruty")
+    page.locator("#item-results button[aria-label='Tambah Pashmina Ceruty']").click()
+    page.wait_for_selector("[data-testid=cart] >> text=Pashmina beli 1 gratis 1")
+    assert page.inner_text("[data-testid=sale-total]") == "Rp 75.000"
+    screenshot(page, "sales-11-offer")
+    no_sideways_scroll(page)
+    save(page)
+    assert page.inner_text("[data-testid=receipt-total]") == "Rp 75.000"
+    assert "Pashmina beli 1 gratis 1" in page.inner_text("[data-testid=receipt]")
+    screenshot(page, "sales-12-offer-receipt")
