@@ -1,7 +1,8 @@
 """Demo loyalty program for Butik Wanty (runs after customers and sales).
 
 Reproducible from `rng`: one program version, three tiers, a small rewards
-catalogue and a promo code; the last 18 months of member sales replayed in memory
+catalogue, a promo code, a next-order coupon rule and a buy-2-get-1 hijab offer;
+the last 18 months of member sales replayed in memory
 with the real earn rule (`earn_basis` logic, `points_for`, tier multipliers by
 rolling spend), some members swapping 100 points for Rp 10.000 at a later visit,
 then expiry, birthdays and the tier review through the daily job's services.
@@ -12,7 +13,7 @@ minute, in bulk a second.
 import datetime as dt
 
 from setia.accounts.models import Membership, Role
-from setia.loyalty import jobs, ledger, members, programs, services
+from setia.loyalty import jobs, ledger, members, programs, promotions, services
 from setia.loyalty.models import EntryKind, PointsAccount, RewardKind
 from setia.sales.models import Sale, SaleStatus
 
@@ -97,6 +98,26 @@ def populate(shop, rng, today: dt.date, n_customers: int = 600) -> str:
         min_purchase_idr=200_000,
         max_uses=100,
         max_uses_per_customer=1,
+        is_active=True,
+    )
+    # Promotions waiting at the counter (the replayed history predates them).
+    promotions.save_coupon_rule(
+        shop,
+        by=by,
+        name="Belanja Rp 500.000, kupon Rp 25.000",
+        min_spend_idr=500_000,
+        discount_idr=25_000,
+        valid_days=30,
+        is_active=True,
+    )
+    promotions.save_offer(
+        shop,
+        by=by,
+        name="Hijab beli 2 gratis 1",
+        buy_category="hijab",
+        buy_qty=2,
+        get_qty=1,
+        percent_off_bp=10_000,
         is_active=True,
     )
     redeemed = _replay_sales(shop, program, discount, rng, today, by)

@@ -6,7 +6,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from setia.loyalty import services
-from setia.loyalty.models import PointsAccount, PointsEntry
+from setia.loyalty.models import CouponRule, PointsAccount, PointsEntry
 from setia.loyalty.tests.factories import make_customer, make_program
 
 pytestmark = pytest.mark.django_db
@@ -39,3 +39,8 @@ def test_demo_shop_ledger_balances_equal_their_entries(db):
     shop = accounts.first().shop
     expired_again = services.ledger.expire_points(shop, timezone.localdate())
     assert expired_again == 0
+    # The promotions are waiting at the counter: a hijab offer priced in.
+    from setia.loyalty.promotions import active_offers
+
+    assert [o.name for o in active_offers(shop)] == ["Hijab beli 2 gratis 1"]
+    assert CouponRule.objects.filter(shop=shop, is_active=True).count() == 1
