@@ -101,12 +101,12 @@ def shop_settings_scope(shop_id: int, token: int | None = None):
     try:
         yield token
     finally:
-        if tokens.get(shop_id) != token:
-            pass  # changed inside the block: the newer token stays
-        elif previous is None:
-            tokens.pop(shop_id, None)
-        else:
-            tokens[shop_id] = previous
+        # A token changed inside the block (rules saved) is newer: it stays.
+        if tokens.get(shop_id) == token:
+            if previous is None:
+                tokens.pop(shop_id, None)
+            else:
+                tokens[shop_id] = previous
 
 
 def cached_shop_setting(shop: Shop, name: str, compute):

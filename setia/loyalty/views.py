@@ -521,7 +521,6 @@ def report(request):
 
 @owner_required
 def coupon_rules(request):
-
     form = CouponRuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         promotions.save_coupon_rule(request.shop, by=request.user, **form.cleaned_data)
@@ -536,7 +535,6 @@ def coupon_rules(request):
 
 @owner_required
 def coupon_rule_edit(request, rule_id):
-
     rule = get_object_or_404(CouponRule, shop=request.shop, pk=rule_id)
     form = CouponRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
@@ -550,7 +548,6 @@ def coupon_rule_edit(request, rule_id):
 
 @owner_required
 def offers(request):
-
     form = BuyGetOfferForm(request.POST or None, shop=request.shop)
     if request.method == "POST" and form.is_valid():
         promotions.save_offer(request.shop, by=request.user, **form.cleaned_data)
@@ -567,7 +564,6 @@ def offers(request):
 
 @owner_required
 def offer_edit(request, offer_id):
-
     offer = get_object_or_404(BuyGetOffer, shop=request.shop, pk=offer_id)
     form = BuyGetOfferForm(request.POST or None, instance=offer, shop=request.shop)
     if request.method == "POST" and form.is_valid():
