@@ -115,6 +115,29 @@ def browser_login(page, username: str, password: str) -> None:
     page.wait_for_selector("[data-testid=shop-name]")
 
 
+def type_until(page, field: str, text: str, wanted: str) -> None:
+    """Type `text` into an htmx search `field` until `wanted` shows.
+
+    After an htmx swap the new field's triggers are bound a moment later; text
+    typed in between sends no search. So wait for htmx to be idle, and retype
+    (at most three times) when the result does not come.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+    for attempt in range(3):
+        page.fill(field, "")
+        page.fill(field, text)
+        try:
+            page.locator(wanted).first.wait_for(timeout=4_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+
+
 def no_sideways_scroll(page) -> None:
     """Fail when the page scrolls sideways on the phone-sized viewport."""
     width = page.evaluate("document.documentElement.scrollWidth")

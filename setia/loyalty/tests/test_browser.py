@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PHONE, browser_login, no_sideways_scroll, screenshot
+from conftest import PHONE, browser_login, no_sideways_scroll, screenshot, type_until
 from setia.loyalty import services
 from setia.loyalty.models import ProgramVersion
 from setia.loyalty.tests.factories import make_customer, make_sale
@@ -86,7 +86,7 @@ def choose_member_and_item(page, code):
     page.fill("#cq", code)
     page.click("button[value=findcustomer]")
     page.wait_for_selector("[data-testid=sale-customer]")
-    page.fill("#iq", "Gamis")
+    type_until(page, "#iq", "Gamis", "#item-results button[value^='add:']")
     page.click("#item-results button[value^='add:']")
     page.wait_for_selector("[data-testid=cart]")
 

@@ -3,7 +3,7 @@ later, a return; receipts and history right."""
 
 import pytest
 
-from conftest import browser_login, no_sideways_scroll, screenshot
+from conftest import browser_login, no_sideways_scroll, screenshot, type_until
 from setia.accounts.models import Role
 from setia.accounts.tests.factories import MembershipFactory
 from setia.sales.models import Sale, SaleReturn
@@ -13,8 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def add_item(page, query: str, label: str) -> None:
-    page.fill("#iq", query)
-    page.locator(f"#item-results button[aria-label='Tambah {label}']").click()
+    button = f"#item-results button[aria-label='Tambah {label}']"
+    type_until(page, "#iq", query, button)
+    page.locator(button).click()
     page.wait_for_selector(f"[data-testid=cart] >> text={label}")
 
 
