@@ -80,6 +80,7 @@ def read_settings_token(shop_id: int) -> int:
 _scope = threading.local()
 _SETTINGS_CACHE: dict = {}
 _SETTINGS_CACHE_SIZE = 4096
+_MISSING = object()
 
 
 def _scope_tokens() -> dict[int, int]:
@@ -118,10 +119,10 @@ def cached_shop_setting(shop: Shop, name: str, compute):
     if token is None:
         return compute()
     key = (shop.pk, token, name)
-    try:
-        return _SETTINGS_CACHE[key]
-    except KeyError:
-        pass
+    # A sentinel, not None: "no program yet" (None) is a value worth caching.
+    cached = _SETTINGS_CACHE.get(key, _MISSING)
+    if cached is not _MISSING:
+        return cached
     value = compute()
     if len(_SETTINGS_CACHE) >= _SETTINGS_CACHE_SIZE:
         _SETTINGS_CACHE.clear()
