@@ -20,8 +20,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 @pytest.mark.slow
-def test_serve_answers_and_serves_static_files_from_a_fresh_data_dir(tmp_path):
+@pytest.mark.parametrize("processes", [1, 2], ids=["waitress", "gunicorn"])
+def test_serve_answers_and_serves_static_files_from_a_fresh_data_dir(
+    tmp_path, processes
+):
     port = _free_port()
     env = {
         **os.environ,
@@ -30,7 +45,15 @@ def test_serve_answers_and_serves_static_files_from_a_fresh_data_dir(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "serve", "--port", str(port)],
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "serve",
+            "--port",
+            str(port),
+            "--processes",
+            str(processes),
+        ],
         env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -52,6 +75,10 @@ def test_serve_answers_and_serves_static_files_from_a_fresh_data_dir(tmp_path):
         with urllib.request.urlopen(f"{base}/static/{hashed}", timeout=5) as r:  # noqa: S310
             assert r.status == 200
             assert b".bottomnav" in r.read()
+        if processes > 1:
+            # Two pre-forked workers and the job consumer, each its own process.
+            assert len(_children(proc.pid)) == processes + 1
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.wait(timeout=30)
+    assert proc.returncode is not None
