@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "setia.sales",
     "setia.loyalty",
     "setia.insights",
+    "setia.campaigns",
     "setia.reports",
     "setia.guide",
 ]
@@ -119,6 +120,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Connections are kept (one per server thread): opening one and running the
     # PRAGMAs cost ~2 ms of every request. `setia restore` copies pages into the
     # live file with SQLite's backup API, which open connections see at once.
+    # Writers queue in Python for their turn instead of sleeping in SQLite's
+    # busy handler (setia/lib/sqlite_backend/base.py).
+    DATABASES["default"]["ENGINE"] = "setia.lib.sqlite_backend"
     DATABASES["default"]["CONN_MAX_AGE"] = 600
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {
@@ -129,6 +133,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env_bool("SETIA_PG_PREPARED", True):
+        # Server-side binding lets psycopg prepare a statement once it has run 5
+        # times on a connection: PostgreSQL then skips parsing and planning it,
+        # ~40% of its CPU per sale (bench/sales/README.md). Turn off behind a
+        # pooler in transaction mode (PgBouncer < 1.21), which cannot keep them.
+        DATABASES["default"]["OPTIONS"] = {
+            "server_side_binding": True,
+            "prepare_threshold": 5,
+        }
 if env_str("SETIA_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env_str("SETIA_TEST_DB_NAME")}
 

@@ -271,6 +271,25 @@ def _next_number(shop: Shop) -> int:
     return row[0]
 
 
+def _number_sale(shop: Shop, sale: Sale) -> None:
+    """Take the next number and write it on the saved sale, in one statement
+    (the counter row stays locked to the end of the transaction, as above)."""
+    sql = (
+        f"WITH n AS (UPDATE {SaleCounter._meta.db_table} "  # noqa: S608
+        "SET last_number = last_number + 1 WHERE shop_id = %s RETURNING last_number) "
+        f"UPDATE {Sale._meta.db_table} SET number = n.last_number FROM n "
+        f"WHERE {Sale._meta.db_table}.id = %s RETURNING n.last_number"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [shop.pk, sale.pk])
+        row = cursor.fetchone()
+        if row is None:
+            SaleCounter.objects.get_or_create(shop=shop)
+            cursor.execute(sql, [shop.pk, sale.pk])
+            row = cursor.fetchone()
+    sale.number = row[0]
+
+
 def _take_stock_sql(needed: dict[int, int]) -> tuple[str, list[int]]:
     """One conditional UPDATE for all the variants of a sale.
 
@@ -530,8 +549,7 @@ def _record_sale(
     )
     _take_stock(shop, by, sale, quote.lines)
     if not number_first:
-        sale.number = _next_number(shop)
-        Sale.objects.filter(pk=sale.pk).update(number=sale.number)
+        _number_sale(shop, sale)
     store_credit = sum(
         p.amount_idr for p in to_record if p.method == PaymentMethod.STORE_CREDIT
     )
