@@ -4,12 +4,16 @@ Each clerk is a thread with its own login session. One sale = GET the sale
 screen (which hands out the idempotency key) + POST "save" with three lines, a
 customer and a cash payment, exactly as the browser does. The latency that
 counts is the POST that records the sale (one transaction: sale, lines,
-payment, stock movements, loyalty, audit). Bounded: `--sales` per clerk and
-`--seconds` overall; loopback only.
+payment, stock movements, loyalty, audit). Burst mode: the clerks open their
+screens, press save at the same instant, and the round ends when the last save
+has returned. Bounded: `--sales` per clerk and `--seconds` overall; loopback only.
+Also prints the CPU spent per sale by the server's processes, by PostgreSQL and
+by this load generator (read from /proc: Linux).
 
 Usage::
 
     .venv/bin/python bench/sales/sale_load.py                       # SQLite
+    .venv/bin/python bench/sales/sale_load.py --processes 3 --threads 4
     .venv/bin/python bench/sales/sale_load.py \\
         --database-url postgres://postgres@127.0.0.1:5432/bench_sales    # PostgreSQL
 """
@@ -190,9 +194,65 @@ def run_clerk(
             data += [("v", str(variant)), ("q", str(rng.randint(1, 2))), ("d", "")]
         status = clerk.post("/sales/new/", data)
         t2 = time.perf_counter()
+        if barrier is not None:
+            # The round ends when the last clerk's save returns, so the next
+            # round's screens do not compete with this round's saves.
+            try:
+                barrier.wait(timeout=60)
+            except threading.BrokenBarrierError:
+                break
         if status != 302:
             errors.append(status)
         out.append((t1 - t0, t2 - t1))
+
+
+def _cpu_ticks() -> dict[int, tuple[str, int]]:
+    """utime + stime of every process, by pid, with its command name."""
+    ticks = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, _, rest = stat.read_text().rpartition(")")
+        except OSError:
+            continue
+        fields = rest.split()
+        ticks[int(stat.parent.name)] = (
+            head.partition("(")[2],
+            int(fields[11]) + int(fields[12]),
+        )
+    return ticks
+
+
+def _descendants(root: int, ticks) -> set[int]:
+    parents = {}
+    for pid in ticks:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            parents[pid] = int(fields[1])
+        except OSError:
+            continue
+    found, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent and pid not in found:
+                found.add(pid)
+                frontier.append(pid)
+    return found
+
+
+def server_cpu_seconds(before, after, server_pid: int) -> tuple[float, float]:
+    """CPU spent between two snapshots by `setia serve` (all its processes) and
+    by PostgreSQL's processes. Linux only; 0 where /proc is missing."""
+    hz = os.sysconf("SC_CLK_TCK")
+    ours = _descendants(server_pid, after)
+    app = db = 0
+    for pid, (name, ticks) in after.items():
+        spent = ticks - before.get(pid, (name, 0))[1]
+        if pid in ours:
+            app += spent
+        elif name == "postgres":
+            db += spent
+    return app / hz, db / hz
 
 
 def pct(values, p):
@@ -206,7 +266,10 @@ def main() -> None:
     parser.add_argument("--clerks", type=int, default=20)
     parser.add_argument("--sales", type=int, default=25, help="sales per clerk")
     parser.add_argument("--seconds", type=float, default=120)
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument("--threads", type=int, default=8, help="threads per process")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="`setia serve --processes`"
+    )
     parser.add_argument(
         "--mode",
         choices=("burst", "closed", "paced"),
@@ -246,6 +309,7 @@ def main() -> None:
             str(port),
             "--threads",
             str(args.threads),
+            *(["--processes", str(args.processes)] if args.processes > 1 else []),
         ],
         cwd=ROOT,
         env=env,
@@ -271,7 +335,9 @@ def main() -> None:
         errors: list = []
         deadline = time.monotonic() + args.seconds
         barrier = threading.Barrier(args.clerks) if args.mode == "burst" else None
+        ticks_before = _cpu_ticks()
         started = time.perf_counter()
+        client_cpu = time.process_time()
         threads = [
             threading.Thread(
                 target=run_clerk,
@@ -295,6 +361,8 @@ def main() -> None:
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - started
+        client_cpu = time.process_time() - client_cpu
+        app_cpu, db_cpu = server_cpu_seconds(ticks_before, _cpu_ticks(), server.pid)
     finally:
         server.terminate()
         server.wait(10)
@@ -304,13 +372,20 @@ def main() -> None:
     print(
         f"{db} ({args.mode}): {len(saves)} sales by {args.clerks} clerks "
         f"in {wall:.1f} s "
-        f"({len(saves) / wall:.1f} sales/s), waitress threads {args.threads}, "
+        f"({len(saves) / wall:.1f} sales/s), {args.processes} process(es) × "
+        f"{args.threads} threads, "
         f"errors {len(errors)}"
     )
     print(
         f"  save sale (POST): p50 {statistics.median(saves):.0f} ms, "
         f"p95 {pct(saves, 95):.0f} ms, p99 {pct(saves, 99):.0f} ms, "
         f"max {max(saves):.0f} ms"
+    )
+    per_sale = 1000 / max(1, len(saves))
+    print(
+        f"  CPU per sale (GET + POST): setia serve {app_cpu * per_sale:.1f} ms, "
+        f"PostgreSQL {db_cpu * per_sale:.1f} ms, "
+        f"load generator {client_cpu * per_sale:.1f} ms (all on the same cores)"
     )
     print(
         f"  open sale screen (GET): p50 {statistics.median(screens):.0f} ms, "
