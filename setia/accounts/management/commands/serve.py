@@ -80,7 +80,12 @@ class Command(BaseCommand):
     def _serve_gunicorn(self, host, port, threads, processes, no_worker):
         from huey.contrib.djhuey import HUEY
 
-        from setia.accounts.gunicorn_app import SetiaGunicorn
+        try:
+            from setia.accounts.gunicorn_app import SetiaGunicorn
+        except ImportError as exc:  # gunicorn does not run on Windows
+            raise CommandError(
+                "--processes needs gunicorn (Linux or macOS); use one process here"
+            ) from exc
 
         # Nothing opened here may be shared by the forked workers.
         connections.close_all()
