@@ -272,8 +272,9 @@ def _next_number(shop: Shop) -> int:
 
 
 def _number_sale(shop: Shop, sale: Sale) -> None:
-    """Take the next number and write it on the saved sale, in one statement
-    (the counter row stays locked to the end of the transaction, as above)."""
+    """PostgreSQL: take the next number and write it on the saved sale in one
+    statement (the counter row stays locked to the end of the transaction, as
+    above). SQLite numbers a sale before its INSERT instead."""
     sql = (
         f"WITH n AS (UPDATE {SaleCounter._meta.db_table} "  # noqa: S608
         "SET last_number = last_number + 1 WHERE shop_id = %s RETURNING last_number) "

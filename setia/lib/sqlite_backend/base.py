@@ -4,8 +4,8 @@ SQLite lets one transaction write at a time. Django opens each `atomic()` block
 with `BEGIN IMMEDIATE` (settings: transaction_mode), and a second writer then
 waits in SQLite's busy handler, which sleeps in steps of 1, 2, 5, 10 … 100 ms
 and checks again: a writer that could have started the moment the lock was free
-often sleeps on for 10–25 ms. Twenty clerks saving at once lost ~100 ms at p95
-that way (bench/sales/README.md). Here writers queue instead: a lock per
+often sleeps on for 10–25 ms. Twenty clerks saving at once lost 55–100 ms at
+p95 that way (bench/sales/README.md). Here writers queue instead: a lock per
 database file wakes the next thread of this process as soon as the previous
 transaction ends, and a lock file (flock) orders the processes of
 `setia serve --processes N`. No library offers this for Django, hence by hand.
@@ -99,7 +99,7 @@ class DatabaseWrapper(sqlite3_base.DatabaseWrapper):
 
     def _start_transaction_under_autocommit(self):
         # Only write transactions queue: a BEGIN DEFERRED reader never waits.
-        if self.transaction_mode == "IMMEDIATE" or self.transaction_mode == "EXCLUSIVE":
+        if self.transaction_mode in ("IMMEDIATE", "EXCLUSIVE"):
             turn = writer_turn(
                 str(self.settings_dict["NAME"]), self.is_in_memory_db()
             )
