@@ -10,6 +10,7 @@ urlpatterns = [
     path("sales/", include("setia.sales.urls")),
     path("loyalty/", include("setia.loyalty.urls")),
     path("insights/", include("setia.insights.urls")),
+    path("campaigns/", include("setia.campaigns.urls")),
     path("guide/", include("setia.guide.urls")),
     path("", include("setia.reports.urls")),
 ]

@@ -7,5 +7,4 @@ app_name = "reports"
 urlpatterns = [
     path("", views.home, name="home"),
     path("reports/", views.reports_index, name="index"),
-    path("upcoming/<slug:section>/", views.upcoming, name="upcoming"),
 ]

@@ -1,21 +1,6 @@
-from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 
 from setia.accounts.decorators import staff_required
-
-# Sections of the CRM cycle whose apps are not built yet. The page says so plainly
-# instead of pretending; each entry disappears when its app lands.
-UPCOMING = {
-    "campaigns": (
-        _("Campaigns"),
-        _(
-            "Sending WhatsApp messages to a group of "
-            "customers, with a control group to see what "
-            "worked, is being built."
-        ),
-    ),
-}
 
 
 @staff_required
@@ -32,11 +17,3 @@ def reports_index(request):
     return render(
         request, "reports/index.html", {"monthly": monthly_sales(request.shop)}
     )
-
-
-@staff_required
-def upcoming(request, section: str):
-    if section not in UPCOMING:
-        raise Http404
-    title, text = UPCOMING[section]
-    return render(request, "reports/upcoming.html", {"title": title, "text": text})

@@ -53,13 +53,6 @@ def test_home_lists_follow_ups_due(staff_client, shop, staff_user):
 
 
 @pytest.mark.django_db
-def test_campaigns_page_says_plainly_it_is_not_built(staff_client):
-    page = staff_client.get(reverse("reports:upcoming", args=["campaigns"]))
-    assert "Belum tersedia" in page.content.decode()
-    assert staff_client.get("/upcoming/nothing/").status_code == 404
-
-
-@pytest.mark.django_db
 def test_reports_page_charts_twelve_months_of_revenue(staff_client, shop):
     customers = shop_history(shop, n_customers=20)
     today = timezone.localdate()

@@ -1,5 +1,0 @@
-SHARED_PARAMS = {"section"}
-
-
-def make_objects(shop, owner):
-    return {"section": "campaigns"}, []
