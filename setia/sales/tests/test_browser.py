@@ -20,7 +20,7 @@ def add_item(page, query: str, label: str) -> None:
 
 
 def choose_customer(page, name: str) -> None:
-    page.fill("#cq", name)
+    type_until(page, "#cq", name, f"#customer-results li:has-text('{name}') button")
     page.locator("#customer-results li", has_text=name).locator("button").click()
     page.wait_for_selector(f"[data-testid=sale-customer] >> text={name}")
 
@@ -156,8 +156,9 @@ def test_phone_sales_day(phone_page, shop):
     )
     page.goto_path("/sales/new/")
     add_item(page, "ceruty", "Pashmina Ceruty")
-    page.fill("#iq", "ceruty")
-    page.locator("#item-results button[aria-label='Tambah Pashmina Ceruty']").click()
+    ceruty = "#item-results button[aria-label='Tambah Pashmina Ceruty']"
+    type_until(page, "#iq", "ceruty", ceruty)
+    page.locator(ceruty).click()
     page.wait_for_selector("[data-testid=cart] >> text=Pashmina beli 1 gratis 1")
     assert page.inner_text("[data-testid=sale-total]") == "Rp 75.000"
     screenshot(page, "sales-11-offer")
