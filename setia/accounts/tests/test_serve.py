@@ -20,15 +20,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _children(pid: int) -> list[int]:
+def _children(pid: int) -> list[str]:
+    """Command lines of the processes whose parent is `pid` (Linux /proc)."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                cmdline = (stat.parent / "cmdline").read_bytes()
+                found.append(cmdline.replace(b"\0", b" ").decode())
         except OSError:
             continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
     return found
 
 
@@ -76,8 +78,15 @@ def test_serve_answers_and_serves_static_files_from_a_fresh_data_dir(
             assert r.status == 200
             assert b".bottomnav" in r.read()
         if processes > 1:
-            # Two pre-forked workers and the job consumer, each its own process.
-            assert len(_children(proc.pid)) == processes + 1
+            # Two pre-forked workers and the job consumer, each its own process
+            # (the second worker may still be starting when the first answers).
+            for _ in range(100):
+                commands = _children(proc.pid)
+                if len(commands) == processes + 1:
+                    break
+                time.sleep(0.2)
+            assert sum("run_huey" in c for c in commands) == 1, commands
+            assert sum("serve" in c for c in commands) == processes, commands
     finally:
         proc.terminate()
         proc.wait(timeout=30)
