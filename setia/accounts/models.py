@@ -102,12 +102,14 @@ def shop_settings_scope(shop_id: int, token: int | None = None):
     try:
         yield token
     finally:
-        # A token changed inside the block (rules saved) is newer: it stays.
-        if tokens.get(shop_id) == token:
-            if previous is None:
-                tokens.pop(shop_id, None)
-            else:
-                tokens[shop_id] = previous
+        if previous is None:
+            # The outermost scope ends: nothing of it may outlive it in this
+            # thread (a later block outside any scope must read the database).
+            tokens.pop(shop_id, None)
+        elif tokens.get(shop_id) == token:
+            tokens[shop_id] = previous
+        # else: rules were saved inside a nested block; the newer token stays
+        # for the enclosing scope.
 
 
 def cached_shop_setting(shop: Shop, name: str, compute):

@@ -178,3 +178,21 @@ def test_a_sale_with_an_old_shop_object_still_sees_new_rules(shop, owner, gamis)
         Shop.objects.get(pk=shop.pk), by=owner, offer=offer, is_active=False
     )
     assert sell_three().total_idr == 450_000
+
+
+def test_after_a_scope_that_saved_rules_the_thread_reads_them_afresh(shop):
+    """A scope ends without leaving its token behind in the thread, even when
+    rules were saved inside it; else code outside any scope later in the same
+    thread read rules cached under that old token."""
+    from setia.accounts.models import new_settings_token, shop_settings_scope
+    from setia.loyalty import ledger
+    from setia.loyalty.models import ProgramVersion
+    from setia.loyalty.tests.factories import make_program
+
+    with shop_settings_scope(shop.pk):
+        program = make_program(shop, welcome_bonus_points=1)
+        assert ledger.current_program(shop).welcome_bonus_points == 1
+    # Another server process changes the rules: new values, new token.
+    ProgramVersion.objects.filter(pk=program.pk).update(welcome_bonus_points=7)
+    Shop.objects.filter(pk=shop.pk).update(settings_token=new_settings_token())
+    assert ledger.current_program(shop).welcome_bonus_points == 7
