@@ -1,6 +1,7 @@
 """The loyalty panel on the customer profile page (rendered by `customers`)."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from setia.loyalty import ledger, members, promotions, services, tiers
 from setia.loyalty.models import PointsAccount
@@ -14,9 +15,15 @@ def customer_panel(request, customer):
     if shop is None or customer.shop_id != shop.pk:
         return None
     program = ledger.current_program(shop)
+    today = timezone.localdate()
+    # (coupon, value, starts later): a coupon issued today works from tomorrow.
     coupons = [
-        (coupon, promotions.promo_value_text(coupon))
-        for coupon in promotions.open_coupons(shop, customer)
+        (
+            coupon,
+            promotions.promo_value_text(coupon),
+            coupon.valid_from is not None and coupon.valid_from > today,
+        )
+        for coupon in promotions.open_coupons(shop, customer, today)
     ]
     store_credit = services.store_credit_balance(shop, customer)
     if program is None:

@@ -144,9 +144,13 @@ def check_promo(
     """
     if promo is None or not promo.is_active:
         raise ValidationError(_("This promo code does not exist."), code="no_promo")
-    if (promo.valid_from and today < promo.valid_from) or (
-        promo.valid_until and today > promo.valid_until
-    ):
+    if promo.valid_from and today < promo.valid_from:
+        raise ValidationError(
+            _("This code can be used from %(day)s."),
+            code="promo_not_yet",
+            params={"day": promo.valid_from.strftime("%d/%m/%Y")},
+        )
+    if promo.valid_until and today > promo.valid_until:
         raise ValidationError(
             _("This promo code is not valid today."), code="promo_expired"
         )

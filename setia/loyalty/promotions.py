@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -186,6 +186,9 @@ def issue_next_order_coupon(sale, by=None, *, new_sale=False) -> PromoCode | Non
     if rule is None:
         return None
     # Today: the day of the sale, or of the payment that settled a kasbon sale.
+    # Usable from the next day: a coupon "for the next purchase" must bring the
+    # customer back, not discount the rest of today's basket rung up as a
+    # second sale.
     issued_on = timezone.localdate()
     for _attempt in range(5):
         try:
@@ -199,9 +202,9 @@ def issue_next_order_coupon(sale, by=None, *, new_sale=False) -> PromoCode | Non
                     percent_bp=rule.percent_bp,
                     cap_idr=rule.cap_idr,
                     min_purchase_idr=rule.min_purchase_idr,
-                    valid_from=issued_on,
-                    # "Valid 30 days" counts the day of issue: 30 days in all.
-                    valid_until=issued_on + dt.timedelta(days=rule.valid_days - 1),
+                    valid_from=issued_on + dt.timedelta(days=1),
+                    # "Valid 30 days": 30 days in all, from tomorrow.
+                    valid_until=issued_on + dt.timedelta(days=rule.valid_days),
                     max_uses=1,
                     max_uses_per_customer=1,
                     customer_id=sale.customer_id,
@@ -247,16 +250,25 @@ def review_coupon_after_return(sale, net_idr: int, by=None) -> bool:
     return True
 
 
-def open_coupons(shop, customer, today: dt.date | None = None):
-    """A customer's coupons that can still be used, soonest expiry first."""
+def open_coupons(
+    shop, customer, today: dt.date | None = None, *, usable_today: bool = False
+):
+    """A customer's coupons that can still be used, soonest expiry first.
+
+    `usable_today`: only those that work today (the sale screen); otherwise also
+    those that start later (a coupon issued today starts tomorrow).
+    """
     today = today or timezone.localdate()
-    return PromoCode.objects.filter(
+    coupons = PromoCode.objects.filter(
         shop=shop,
         customer=customer,
         is_active=True,
         uses__lt=F("max_uses"),
         valid_until__gte=today,
-    ).order_by("valid_until", "id")
+    )
+    if usable_today:
+        coupons = coupons.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+    return coupons.order_by("valid_until", "id")
 
 
 # ---- Buy X get Y ----

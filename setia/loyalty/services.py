@@ -427,7 +427,7 @@ def sale_screen_context(shop, customer) -> dict:
         "tier_name": tier.name if tier else "",
         "rewards": list(affordable_rewards(shop, balance)),
         "store_credit_idr": credit.balance_idr if credit else 0,
-        "coupons": list(open_coupons(shop, customer)),
+        "coupons": list(open_coupons(shop, customer, usable_today=True)),
     }
 
 

@@ -81,13 +81,14 @@ def receipt_text(sale: Sale) -> str:
 
 
 def coupon_text(coupon) -> str:
-    """The next-order coupon line: code, value and last day."""
+    """The next-order coupon line: code, value, first and last day."""
     return _(
         "Your coupon for the next purchase: *%(code)s*, %(value)s off, "
-        "valid until %(day)s."
+        "valid from %(start)s until %(day)s."
     ) % {
         "code": coupon.code,
         "value": promotions.promo_value_text(coupon),
+        "start": coupon.valid_from.strftime("%d/%m/%Y"),
         "day": coupon.valid_until.strftime("%d/%m/%Y"),
     }
 

@@ -138,13 +138,19 @@ def test_phone_sales_day(phone_page, shop):
     assert coupon.code in page.inner_text("[data-testid=receipt-coupon]")
     screenshot(page, "sales-09-promo-receipt")
 
-    # The coupon is offered on Siti's next sale: one tap applies it.
-    page.goto_path("/sales/new/")
-    choose_customer(page, "Siti Lestari")
-    add_item(page, "zahra", "Gamis Zahra")
-    page.click(f"[data-testid=use-coupon] >> text={coupon.code}")
-    page.wait_for_selector("[data-testid=sale-total] >> text=Rp 135.000")
-    screenshot(page, "sales-10-coupon")
+    # The coupon is offered on Siti's next sale, from the next day: one tap.
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now() + dt.timedelta(days=1), tick=True):
+        page.goto_path("/sales/new/")
+        choose_customer(page, "Siti Lestari")
+        add_item(page, "zahra", "Gamis Zahra")
+        page.click(f"[data-testid=use-coupon] >> text={coupon.code}")
+        page.wait_for_selector("[data-testid=sale-total] >> text=Rp 135.000")
+        screenshot(page, "sales-10-coupon")
 
     # 6. A buy-1-get-1 offer applies by itself and is named on the line.
     from setia.loyalty.models import BuyGetOffer

@@ -61,6 +61,11 @@ def coupon_of(sale) -> PromoCode | None:
     return PromoCode.objects.filter(issued_by_sale_id=sale.pk).first()
 
 
+def tomorrow():
+    """A coupon for the next purchase works from the day after it was issued."""
+    return time_machine.travel(timezone.now() + dt.timedelta(days=1), tick=True)
+
+
 def test_a_qualifying_sale_issues_a_coupon_bound_to_the_customer(
     shop, owner, gamis, rule, siti
 ):
@@ -69,9 +74,27 @@ def test_a_qualifying_sale_issues_a_coupon_bound_to_the_customer(
     assert len(coupon.code) == 8 and set(coupon.code) <= set(COUPON_ALPHABET)
     assert coupon.customer == siti and coupon.rule == rule
     assert (coupon.max_uses, coupon.discount_idr) == (1, 25_000)
-    # "Valid 30 days" counts the day of issue.
-    assert coupon.valid_until == timezone.localdate() + dt.timedelta(days=29)
+    # "Valid 30 days": from tomorrow, 30 days in all.
+    today = timezone.localdate()
+    assert coupon.valid_from == today + dt.timedelta(days=1)
+    assert coupon.valid_until == today + dt.timedelta(days=30)
     assert list(open_coupons(shop, siti)) == [coupon]
+    assert list(open_coupons(shop, siti, usable_today=True)) == []
+    with tomorrow():
+        assert list(open_coupons(shop, siti, usable_today=True)) == [coupon]
+
+
+def test_the_coupon_cannot_be_used_on_the_day_it_was_issued(
+    shop, owner, gamis, rule, siti
+):
+    """Else the rest of one basket, rung up as a second sale, takes the coupon
+    meant to bring the customer back another day."""
+    coupon = coupon_of(sell(shop, owner, gamis, 2, customer=siti))
+    start = coupon.valid_from.strftime("%d/%m/%Y")
+    with pytest.raises(ValidationError, match=f"baru bisa dipakai mulai {start}"):
+        sell(shop, owner, gamis, customer=siti, code=coupon.code)
+    with tomorrow():
+        assert sell(shop, owner, gamis, customer=siti, code=coupon.code).promo_code
 
 
 def test_no_coupon_below_the_amount_for_a_walk_in_or_an_inactive_rule(
@@ -105,15 +128,16 @@ def test_the_coupon_works_once_and_only_for_its_customer(
 ):
     code = coupon_of(sell(shop, owner, gamis, 2, customer=siti)).code
     rina = make_customer(shop, name="Rina")
-    with pytest.raises(ValidationError, match="milik pelanggan lain"):
-        sell(shop, owner, gamis, customer=rina, code=code)
-    with pytest.raises(ValidationError, match="milik pelanggan lain"):
-        sell(shop, owner, gamis, code=code)
-    next_sale = sell(shop, owner, gamis, customer=siti, code=code.lower())
-    assert next_sale.promo_discount_idr == 25_000
-    with pytest.raises(ValidationError, match="sudah habis dipakai"):
-        sell(shop, owner, gamis, customer=siti, code=code)
-    assert list(open_coupons(shop, siti)) == []
+    with tomorrow():
+        with pytest.raises(ValidationError, match="milik pelanggan lain"):
+            sell(shop, owner, gamis, customer=rina, code=code)
+        with pytest.raises(ValidationError, match="milik pelanggan lain"):
+            sell(shop, owner, gamis, code=code)
+        next_sale = sell(shop, owner, gamis, customer=siti, code=code.lower())
+        assert next_sale.promo_discount_idr == 25_000
+        with pytest.raises(ValidationError, match="sudah habis dipakai"):
+            sell(shop, owner, gamis, customer=siti, code=code)
+        assert list(open_coupons(shop, siti)) == []
 
 
 def test_an_expired_coupon_is_refused(shop, owner, gamis, rule, siti):
@@ -130,7 +154,7 @@ def test_a_coupon_with_a_minimum_purchase_needs_it(shop, owner, gamis, rule, sit
     rule.min_purchase_idr = 200_000
     rule.save()
     code = coupon_of(sell(shop, owner, gamis, 2, customer=siti)).code
-    with pytest.raises(ValidationError, match="minimal Rp 200.000"):
+    with tomorrow(), pytest.raises(ValidationError, match="minimal Rp 200.000"):
         sell(shop, owner, gamis, 1, customer=siti, code=code)
 
 
@@ -152,7 +176,8 @@ def test_voiding_the_issuing_sale_after_the_coupon_was_used_keeps_that_use(
 ):
     sale = sell(shop, owner, gamis, 2, customer=siti)
     coupon = coupon_of(sale)
-    used_on = sell(shop, owner, gamis, customer=siti, code=coupon.code)
+    with tomorrow():
+        used_on = sell(shop, owner, gamis, customer=siti, code=coupon.code)
     services.void_sale(shop, owner, sale, reason="retur penuh")
     coupon.refresh_from_db()
     assert coupon.uses == 1
@@ -165,11 +190,13 @@ def test_receipt_page_and_whatsapp_text_tell_the_code_and_expiry(
 ):
     sale = sell(shop, owner, gamis, 2, customer=siti)
     coupon = coupon_of(sale)
+    start = coupon.valid_from.strftime("%d/%m/%Y")
     day = coupon.valid_until.strftime("%d/%m/%Y")
     page = owner_client.get(reverse("sales:receipt", args=[sale.pk])).content.decode()
     assert coupon.code in page and day in page and "Rp 25.000" in page
+    assert f"mulai {start}" in page
     text = receipt_text(sale)
-    assert f"*{coupon.code}*" in text and day in text
+    assert f"*{coupon.code}*" in text and day in text and f"mulai {start}" in text
     assert "Kupon" in text or "kupon" in text
 
 
@@ -181,8 +208,10 @@ def test_the_profile_panel_lists_open_coupons(
     url = reverse("customers:detail", args=[siti.pk])
     page = owner_client.get(url).content.decode()
     assert 'data-testid="open-coupons"' in page and code in page
-    sell(shop, owner, gamis, customer=siti, code=code)
-    assert code not in owner_client.get(url).content.decode()
+    assert "mulai" in page  # it starts tomorrow
+    with tomorrow():
+        sell(shop, owner, gamis, customer=siti, code=code)
+        assert code not in owner_client.get(url).content.decode()
 
 
 # ---- The Owner's page ----
@@ -324,5 +353,6 @@ def test_a_used_coupon_no_longer_shows_on_the_issuing_receipt(
     sale = sell(shop, owner, gamis, 2, customer=siti)
     code = coupon_of(sale).code
     assert code in receipt_text(sale)
-    sell(shop, owner, gamis, customer=siti, code=code)
+    with tomorrow():
+        sell(shop, owner, gamis, customer=siti, code=code)
     assert code not in receipt_text(sale)

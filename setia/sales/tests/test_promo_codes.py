@@ -75,7 +75,7 @@ def test_a_retried_sale_uses_a_single_use_code_once(shop, owner, gamis):
     ("fields", "message"),
     [
         ({"valid_until": dt.date(2020, 1, 31)}, "tidak berlaku hari ini"),
-        ({"valid_from": dt.date(2099, 1, 1)}, "tidak berlaku hari ini"),
+        ({"valid_from": dt.date(2099, 1, 1)}, "baru bisa dipakai mulai 01/01/2099"),
         ({"max_uses": 1, "uses": 1}, "sudah habis dipakai"),
         ({"min_purchase_idr": 200_000}, "minimal Rp 200.000"),
         ({"is_active": False}, "tidak ada"),
