@@ -3,14 +3,14 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from setia.accounts.models import Shop
 from setia.campaigns.experiment import Comparison, compare_groups
 from setia.campaigns.models import Campaign, Group
 from setia.lib.money import scale
-from setia.sales.models import Sale, SaleStatus
+from setia.sales.models import Sale, SaleSource, SaleStatus
 
 WINDOW_CHOICES = (7, 14, 30)
 DEFAULT_WINDOW_DAYS = 14
@@ -55,6 +55,11 @@ class CampaignResults:
     treatment: GroupResult
     control: GroupResult
     comparison: Comparison | None  # None when a group is empty
+
+    @property
+    def imports_count_from(self) -> dt.date:
+        """The first day an imported sale counts (see `campaign_results`)."""
+        return self.starts_on + dt.timedelta(days=1)
 
     @property
     def verdict(self) -> str:
@@ -118,6 +123,10 @@ def campaign_results(
     A sale counts when it is completed (voided sales never do), belongs to a
     recipient, was made on a business day inside the window and recorded after
     the launch (a sale on the launch day before the launch is not its doing).
+    An imported sale has a date but no time of day (the import puts it at noon),
+    so one dated on the launch day may well be from before the launch: imported
+    sales count from the day after. The rule is the same for both groups, so
+    the comparison stays fair.
     Net revenue is the total minus returns; a customer whose purchases in the
     window were all returned (net 0 or less) is not a buyer. Both groups keep
     every recipient, also those never actually sent or who withdrew later:
@@ -134,7 +143,10 @@ def campaign_results(
             customer_id__in=campaign.recipients.values("customer_id"),
             business_on__gte=starts_on,
             business_on__lte=ends_on,
-            created_at__gte=launched_at,
+        )
+        .filter(
+            (~Q(source=SaleSource.IMPORT) & Q(created_at__gte=launched_at))
+            | Q(source=SaleSource.IMPORT, business_on__gt=starts_on)
         )
         .values("customer_id")
         .annotate(net_idr=Sum(F("total_idr") - F("returned_idr")))

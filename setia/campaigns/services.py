@@ -1,4 +1,5 @@
-"""Campaign operations: save a draft, launch it (freeze the groups), mark sends.
+"""Campaign operations: save or delete a draft, launch it (freeze the groups),
+mark sends.
 
 Results are in `setia.campaigns.results`.
 """
@@ -50,6 +51,28 @@ def save_draft(
     campaign.save()
     audit.record(shop, by, "campaign.saved", campaign, fields=DRAFT_FIELDS)
     return campaign
+
+
+@transaction.atomic
+def delete_draft(shop: Shop, by: User | None, campaign: Campaign) -> None:
+    """Delete a draft. A launched campaign never goes: its recipients and
+    results are the record of what was sent.
+
+    The row lock makes a delete and a launch of the same draft wait for each
+    other, so a campaign is never deleted while it is being launched.
+    """
+    campaign = Campaign.objects.select_for_update().get(shop=shop, pk=campaign.pk)
+    if not campaign.is_draft:
+        raise ValidationError(
+            _(
+                "A launched campaign cannot be deleted: its list of recipients and "
+                "its results are the record of what was sent."
+            ),
+            code="launched",
+        )
+    # Recorded before the row goes, while it still has its id.
+    audit.record(shop, by, "campaign.deleted", campaign)
+    campaign.delete()
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("preview/", views.preview, name="preview"),
     path("<int:campaign_id>/", views.detail, name="detail"),
     path("<int:campaign_id>/edit/", views.edit, name="edit"),
+    path("<int:campaign_id>/delete/", views.delete, name="delete"),
     path("<int:campaign_id>/launch/", views.launch, name="launch"),
     path("<int:campaign_id>/send/", views.send, name="send"),
     path(

@@ -166,6 +166,21 @@ def detail(request, campaign_id):
 
 @require_POST
 @owner_required
+def delete(request, campaign_id):
+    """Delete a draft; the confirmation is the form behind "Delete draft" on
+    the detail page (a <details>, so it needs no JavaScript)."""
+    campaign = _campaign(request, campaign_id)
+    try:
+        services.delete_draft(request.shop, request.user, campaign)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("campaigns:detail", campaign.pk)
+    messages.success(request, _("Draft deleted."))
+    return redirect("campaigns:index")
+
+
+@require_POST
+@owner_required
 def launch(request, campaign_id):
     campaign = _campaign(request, campaign_id)
     try:

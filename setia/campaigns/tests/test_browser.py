@@ -126,3 +126,27 @@ def test_send_works_without_javascript(browser, live_server, shop, owner, monkey
     assert "Bu%20Tanpa%20JS" in opened[-1]
     assert campaign.recipients.get().sent_at is not None
     context.close()
+
+
+def test_owner_deletes_a_draft_without_javascript(browser, live_server, shop, owner):
+    from setia.campaigns.tests.factories import draft
+
+    campaign = draft(shop, owner, name="Draf salah")
+    context = browser.new_context(
+        viewport=PHONE, locale="id-ID", java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto_path = lambda path: page.goto(live_server.url + path)
+    browser_login(page, owner.username, "rahasia-uji-123")
+    page.goto_path(f"/campaigns/{campaign.pk}/")
+    # The confirm button shows only once "Hapus draf" is opened.
+    assert not page.is_visible("[data-testid=confirm-delete]")
+    page.click("[data-testid=delete-draft] summary")
+    no_sideways_scroll(page)
+    screenshot(page, "campaigns-delete-draft-phone")
+    page.click("[data-testid=confirm-delete]")
+    page.wait_for_url(f"{live_server.url}/campaigns/")
+    assert "Draf dihapus." in page.content()
+    assert "Draf salah" not in page.inner_text("[data-testid=campaign-list]")
+    assert not Campaign.objects.filter(pk=campaign.pk).exists()
+    context.close()

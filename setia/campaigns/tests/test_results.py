@@ -7,6 +7,7 @@ from django.utils import timezone
 from setia.campaigns.models import Group
 from setia.campaigns.results import campaign_results
 from setia.campaigns.tests.factories import add_sale, launched_campaign, make_customer
+from setia.sales import importing
 from setia.sales.models import SaleStatus
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +187,45 @@ def test_window_follows_jakarta_days_for_an_early_morning_launch(shop, owner):
     # before the launch, and 00:30 on the day after the window.
     assert results.treatment.buyers == 2
     assert results.treatment.revenue_idr == 6_000
+
+
+def _import_sales(shop, owner, tmp_path, rows):
+    """Sales brought in from a file, as the shop's sales import does it."""
+    lines = ["Tanggal;No Nota;No HP;Nama;Barang;Qty;Total"]
+    for n, (day, customer, total_idr) in enumerate(rows, 1):
+        lines.append(
+            f"{day:%d/%m/%Y};IMP{n};{customer.phone};{customer.name};Gamis;1;{total_idr}"
+        )
+    path = tmp_path / "penjualan.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = importing.commit_import(shop, owner, path, "csv")
+    assert result.created == len(rows)
+
+
+def test_imported_sales_count_from_the_day_after_launch_in_both_groups(
+    shop, owner, campaign, tmp_path
+):
+    # An imported sale has a date but no time: one dated on the launch day may
+    # have been made before the message, so it is not counted, in either group.
+    treated = _members(campaign, Group.TREATMENT)
+    control = _members(campaign, Group.CONTROL)
+    launch_day, next_day = dt.date(2025, 6, 2), dt.date(2025, 6, 3)
+    _import_sales(
+        shop,
+        owner,
+        tmp_path,
+        [
+            (launch_day, treated[0], 100_000),
+            (launch_day, control[0], 70_000),
+            (next_day, treated[1], 50_000),
+            (next_day, control[1], 30_000),
+        ],
+    )
+    # A sale at the counter keeps its real time: after the launch, it counts.
+    add_sale(shop, treated[2], LAUNCH + dt.timedelta(hours=1), 20_000)
+    results = campaign_results(shop, campaign, 14)
+    assert results.starts_on == launch_day
+    assert results.treatment.buyers == 2
+    assert results.treatment.revenue_idr == 70_000
+    assert results.control.buyers == 1
+    assert results.control.revenue_idr == 30_000

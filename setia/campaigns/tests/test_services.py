@@ -9,7 +9,13 @@ from setia.accounts.models import AuditEvent
 from setia.campaigns import services
 from setia.campaigns.audiences import audience_customers
 from setia.campaigns.experiment import split_groups
-from setia.campaigns.models import Audience, CampaignStatus, Group, Recipient
+from setia.campaigns.models import (
+    Audience,
+    Campaign,
+    CampaignStatus,
+    Group,
+    Recipient,
+)
 from setia.campaigns.tests.factories import (
     draft,
     launched_campaign,
@@ -253,3 +259,26 @@ def test_send_list_checks_consent_without_one_parameter_per_customer(shop, owner
         rows = services.send_rows(shop, campaign)
     assert len(rows) == 36 and all(row.may_message for row in rows)
     assert params_seen and max(params_seen) < 12
+
+
+def test_only_a_draft_can_be_deleted(shop, owner):
+    make_customer(shop)
+    waiting = draft(shop, owner)
+    services.delete_draft(shop, owner, waiting)
+    assert not Campaign.objects.filter(pk=waiting.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="campaign.deleted", object_id=str(waiting.pk)
+    ).exists()
+    campaign = launched_campaign(shop, owner, control_percent=0)
+    with pytest.raises(ValidationError):
+        services.delete_draft(shop, owner, campaign)
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.LAUNCHED
+    assert campaign.recipients.count() == 1
+
+
+def test_deleting_a_draft_is_scoped_to_the_shop(shop, owner, other_shop, other_owner):
+    waiting = draft(shop, owner)
+    with pytest.raises(Campaign.DoesNotExist):
+        services.delete_draft(other_shop, other_owner, waiting)
+    assert Campaign.objects.filter(pk=waiting.pk).exists()

@@ -336,3 +336,77 @@ def test_campaigns_beyond_the_first_fifty_are_one_tap_away(owner_client, shop, o
     second = owner_client.get(url, {"page": "2"}).content.decode()
     assert "Kampanye 00" in second and "Kampanye 01" not in second
     assert 'href="?page=1"' in second and 'href="?page=3"' not in second
+
+
+def _delete_url(campaign) -> str:
+    return reverse("campaigns:delete", args=[campaign.pk])
+
+
+def test_owner_deletes_a_draft_after_confirming(owner_client, shop, owner):
+    campaign = draft(shop, owner, name="Salah ketik")
+    page = owner_client.get(reverse("campaigns:detail", args=[campaign.pk]))
+    text = page.content.decode()
+    # The confirmation sits behind a <details>, no JavaScript needed.
+    assert 'data-testid="delete-draft"' in text
+    assert f'action="{_delete_url(campaign)}"' in text
+    assert "Hapus draf" in text
+    response = owner_client.post(_delete_url(campaign))
+    assert response.url == reverse("campaigns:index")
+    assert not Campaign.objects.filter(pk=campaign.pk).exists()
+    event = AuditEvent.objects.get(action="campaign.deleted")
+    assert (event.shop, event.actor, event.object_id) == (
+        shop,
+        owner,
+        str(campaign.pk),
+    )
+    listing = owner_client.get(response.url).content.decode()
+    assert "Draf dihapus." in listing and "Salah ketik" not in listing
+
+
+def test_delete_is_post_only(owner_client, shop, owner):
+    campaign = draft(shop, owner)
+    assert owner_client.get(_delete_url(campaign)).status_code == 405
+    assert Campaign.objects.filter(pk=campaign.pk).exists()
+
+
+def test_launched_campaign_cannot_be_deleted_and_says_why(owner_client, shop, owner):
+    make_customer(shop)
+    campaign = launched_campaign(shop, owner, control_percent=0)
+    page = owner_client.get(reverse("campaigns:detail", args=[campaign.pk]))
+    text = page.content.decode()
+    assert 'data-testid="delete-draft"' not in text
+    assert _delete_url(campaign) not in text
+    assert "tidak bisa dihapus" in text
+    response = owner_client.post(_delete_url(campaign))
+    assert response.url == reverse("campaigns:detail", args=[campaign.pk])
+    errors = [m.message for m in get_messages(response.wsgi_request)]
+    assert any("tidak bisa dihapus" in m for m in errors)
+    assert Campaign.objects.filter(pk=campaign.pk).exists()
+    assert campaign.recipients.count() == 1
+    assert not AuditEvent.objects.filter(action="campaign.deleted").exists()
+
+
+def test_staff_cannot_delete_a_draft(staff_client, shop, owner):
+    campaign = draft(shop, owner)
+    page = staff_client.get(reverse("campaigns:detail", args=[campaign.pk]))
+    assert _delete_url(campaign) not in page.content.decode()
+    assert staff_client.post(_delete_url(campaign)).status_code == 403
+    assert Campaign.objects.filter(pk=campaign.pk).exists()
+
+
+def test_another_shops_owner_cannot_delete_a_draft(client, shop, owner, other_owner):
+    campaign = draft(shop, owner)
+    client.force_login(other_owner)
+    assert client.post(_delete_url(campaign)).status_code == 404
+    assert Campaign.objects.filter(pk=campaign.pk).exists()
+    assert not AuditEvent.objects.filter(action="campaign.deleted").exists()
+
+
+def test_results_page_says_when_imported_sales_start_to_count(
+    owner_client, shop, owner
+):
+    make_customer(shop)
+    with time_machine.travel(LAUNCH, tick=False):
+        campaign = launched_campaign(shop, owner, control_percent=0)
+    page = owner_client.get(reverse("campaigns:results", args=[campaign.pk]))
+    assert "Penjualan yang diimpor dihitung mulai 3 Jun 2025" in page.content.decode()
