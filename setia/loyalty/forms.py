@@ -24,6 +24,13 @@ class ProgramForm(forms.ModelForm):
     class Meta:
         model = ProgramVersion
         fields = PROGRAM_FIELDS
+        help_texts = {
+            "earn_after_discounts": _(
+                "Off: points on the normal price, before your discounts, rewards "
+                "and promo codes. Either way, pieces given free by a buy-X-get-Y "
+                "offer earn no points."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -91,6 +91,35 @@ def _line_earns(line, program: ProgramVersion) -> bool:
     return not (category and category in excluded)
 
 
+def _line_value(line, program: ProgramVersion) -> int:
+    """What a line counts for in the earn basis.
+
+    Pieces a buy-X-get-Y offer gave away (`promo_discount_idr`) never earn, in
+    either mode: "before discounts" ignores the clerk's discounts, rewards and
+    codes, not the price of goods given away. After discounts it is the line
+    total, which is already net of the offer and of the clerk's line discount.
+    """
+    if program.earn_after_discounts:
+        return line.line_total_idr
+    return line.quantity * line.unit_price_idr - (line.promo_discount_idr or 0)
+
+
+def _line_return_weight(line, program: ProgramVersion) -> int:
+    """A line's part of the earn basis as returns see it.
+
+    An offer's discount belongs to its whole set: the sales app shares it over
+    the bought and the free pieces (`offer_share_idr`) when it refunds them. The
+    points follow the money: a returned free piece takes back the points on the
+    part of the set's price it refunds, a returned paid piece only its share.
+    """
+    value = (
+        _line_value(line, program)
+        + (line.promo_discount_idr or 0)
+        - (line.offer_share_idr or 0)
+    )
+    return max(0, value)
+
+
 def earn_basis(sale, program: ProgramVersion) -> tuple[int, int]:
     """(rupiah that earns points, rupiah of the lines that may earn) for a sale."""
     sale_line_model, _return = _sale_models()
@@ -99,8 +128,10 @@ def earn_basis(sale, program: ProgramVersion) -> tuple[int, int]:
     eligible = [line for line in lines if _line_earns(line, program)]
     eligible_total = sum(line.line_total_idr for line in eligible)
     if not program.earn_after_discounts:
-        gross = sum(line.quantity * line.unit_price_idr for line in eligible)
-        return gross, eligible_total
+        # The price of the pieces paid for, before the clerk's line and order
+        # discounts, rewards and promo codes.
+        gross = sum(_line_value(line, program) for line in eligible)
+        return max(0, gross), eligible_total
     order_discounts = (
         (sale.discount_idr or 0)
         + (sale.reward_discount_idr or 0)
@@ -267,7 +298,9 @@ def _take_back(account, points: int, **kwargs) -> PointsEntry | None:
 
 
 def reverse_sale_return(sale_return, by) -> None:
-    """Take back the points earned on the returned lines, in proportion."""
+    """Take back the points earned on the returned pieces, in proportion to their
+    part of the earn basis (an offer's discount shared over its set, as refunds
+    share it)."""
     sale = sale_return.sale
     earned = _earn_entry(sale)
     if sale.customer_id is None or earned is None:
@@ -290,19 +323,20 @@ def reverse_sale_return(sale_return, by) -> None:
             )
             if _line_earns(line, program)
         }
-        eligible_total = sum(line.line_total_idr for line in lines.values())
+        weights = {pk: _line_return_weight(line, program) for pk, line in lines.items()}
+        eligible_total = sum(weights.values())
         if eligible_total <= 0:
             return
 
         def returned_share(returns) -> Fraction:
-            """Returned part of the earning lines, by their line totals."""
+            """Returned part of the earning lines, by their part of the basis."""
             share = Fraction(0)
             for ret in returns:
                 for ret_line in ret.lines.all():
                     line = lines.get(ret_line.sale_line_id)
                     if line is not None:
                         share += Fraction(
-                            line.line_total_idr * ret_line.quantity, line.quantity
+                            weights[line.pk] * ret_line.quantity, line.quantity
                         )
             return share
 
