@@ -53,6 +53,13 @@ def save_draft(
     return campaign
 
 
+def _lock(shop: Shop, campaign: Campaign) -> Campaign | None:
+    """The campaign's row, locked; None when another request deleted it while
+    this one waited for the lock."""
+    locked = Campaign.objects.select_for_update().filter(shop=shop, pk=campaign.pk)
+    return locked.first()
+
+
 @transaction.atomic
 def delete_draft(shop: Shop, by: User | None, campaign: Campaign) -> None:
     """Delete a draft. A launched campaign never goes: its recipients and
@@ -61,7 +68,9 @@ def delete_draft(shop: Shop, by: User | None, campaign: Campaign) -> None:
     The row lock makes a delete and a launch of the same draft wait for each
     other, so a campaign is never deleted while it is being launched.
     """
-    campaign = Campaign.objects.select_for_update().get(shop=shop, pk=campaign.pk)
+    campaign = _lock(shop, campaign)
+    if campaign is None:
+        return  # a double tap: the first tap deleted it
     if not campaign.is_draft:
         raise ValidationError(
             _(
@@ -90,7 +99,9 @@ def launch_campaign(
     `seed` and `now` are for the demo shop, which launches in the past; the
     random seed is otherwise drawn fresh and stored, so the split can be redone.
     """
-    campaign = Campaign.objects.select_for_update().get(shop=shop, pk=campaign.pk)
+    campaign = _lock(shop, campaign)
+    if campaign is None:
+        raise ValidationError(_("This draft was deleted."), code="deleted")
     if not campaign.is_draft:
         # The code lets the launch view treat a double tap as done, not as an error.
         raise ValidationError(

@@ -189,6 +189,9 @@ def launch(request, campaign_id):
         if exc.code == "already_launched":
             # A double tap on Launch: the first tap did what this one asks.
             return redirect("campaigns:send", campaign.pk)
+        if exc.code == "deleted":
+            messages.error(request, " ".join(exc.messages))
+            return redirect("campaigns:index")
         messages.error(request, " ".join(exc.messages))
         return redirect("campaigns:detail", campaign.pk)
     progress = services.progress(campaign)

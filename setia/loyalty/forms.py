@@ -26,9 +26,9 @@ class ProgramForm(forms.ModelForm):
         fields = PROGRAM_FIELDS
         help_texts = {
             "earn_after_discounts": _(
-                "Off: points on the normal price, before your discounts, rewards "
-                "and promo codes. Either way, pieces given free by a buy-X-get-Y "
-                "offer earn no points."
+                "Off: points on the prices charged, before your discounts, "
+                "rewards and promo codes. Either way, what a buy-X-get-Y offer "
+                "takes off (a free or cheaper piece) earns no points."
             ),
         }
 

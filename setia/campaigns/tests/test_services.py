@@ -279,6 +279,24 @@ def test_only_a_draft_can_be_deleted(shop, owner):
 
 def test_deleting_a_draft_is_scoped_to_the_shop(shop, owner, other_shop, other_owner):
     waiting = draft(shop, owner)
-    with pytest.raises(Campaign.DoesNotExist):
-        services.delete_draft(other_shop, other_owner, waiting)
+    services.delete_draft(other_shop, other_owner, waiting)
     assert Campaign.objects.filter(pk=waiting.pk).exists()
+    assert not AuditEvent.objects.filter(action="campaign.deleted").exists()
+
+
+def test_a_second_delete_of_the_same_draft_is_a_no_op(shop, owner):
+    # A double tap whose second request waited on the row lock of the first.
+    waiting = draft(shop, owner)
+    services.delete_draft(shop, owner, waiting)
+    services.delete_draft(shop, owner, waiting)
+    assert AuditEvent.objects.filter(action="campaign.deleted").count() == 1
+
+
+def test_launching_a_draft_deleted_meanwhile_says_so(shop, owner):
+    make_customer(shop)
+    waiting = draft(shop, owner)
+    services.delete_draft(shop, owner, waiting)
+    with pytest.raises(ValidationError) as raised:
+        services.launch_campaign(shop, owner, waiting)
+    assert raised.value.code == "deleted"
+    assert not Campaign.objects.filter(pk=waiting.pk).exists()

@@ -363,6 +363,25 @@ def test_owner_deletes_a_draft_after_confirming(owner_client, shop, owner):
     assert "Draf dihapus." in listing and "Salah ketik" not in listing
 
 
+def test_launch_of_a_draft_deleted_while_it_waited_goes_back_to_the_list(
+    owner_client, shop, owner, monkeypatch
+):
+    # The launch request read the draft, then waited on the row lock of a
+    # delete: it must not end in a server error.
+    from setia.campaigns import services, views
+
+    make_customer(shop)
+    campaign = draft(shop, owner, name="Dihapus di HP lain")
+    services.delete_draft(shop, owner, campaign)
+    monkeypatch.setattr(views, "_campaign", lambda request, campaign_id: campaign)
+    response = owner_client.post(reverse("campaigns:launch", args=[campaign.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("campaigns:index")
+    assert any(
+        "dihapus" in str(m) for m in get_messages(response.wsgi_request)
+    )
+
+
 def test_delete_is_post_only(owner_client, shop, owner):
     campaign = draft(shop, owner)
     assert owner_client.get(_delete_url(campaign)).status_code == 405

@@ -174,4 +174,106 @@ def test_returning_a_paid_piece_takes_back_only_its_share_of_the_set(
 def test_program_settings_explain_that_free_pieces_never_earn(owner_client, shop):
     make_program(shop)
     page = owner_client.get(reverse("loyalty:settings")).content.decode()
-    assert "Barang gratis dari promo" in page
+    assert "Potongan dari promo beli X gratis Y" in page
+
+
+def single(shop, name, price, category, grosir=0):
+    return make_product(
+        shop, name=name, price=price, grosir=grosir, category=category
+    ).variants.get()
+
+
+def offer(shop, owner, buy, get, buy_qty=2):
+    promotions.save_offer(
+        shop,
+        by=owner,
+        name="Beli dapat gratis",
+        buy_category=buy,
+        get_category=get,
+        buy_qty=buy_qty,
+        get_qty=1,
+        percent_off_bp=10_000,
+        is_active=True,
+    )
+
+
+@pytest.mark.parametrize("after_discounts", [BEFORE, AFTER])
+def test_free_piece_of_a_set_bought_in_an_excluded_category_takes_back_nothing(
+    shop, owner, after_discounts
+):
+    # Buy 2 Sembako (earns nothing), get a Hijab free; the Pashmina earns it all.
+    offer(shop, owner, buy="Sembako", get="Hijab")
+    make_program(
+        shop, excluded_categories=["Sembako"], earn_after_discounts=after_discounts
+    )
+    member = make_customer(shop)
+    beras = single(shop, "Beras", 50_000, "Sembako")
+    bergo = single(shop, "Bergo", 40_000, "Hijab")
+    pashmina = single(shop, "Pashmina", 60_000, "Hijab")
+    sale = sell(shop, owner, member, [(beras, 2, 0), (bergo, 1, 0), (pashmina, 1, 0)])
+    assert loyalty.points_balance(shop, member) == 6  # the Pashmina alone
+
+    give_back(shop, owner, sale, sale.lines.get(description="Bergo"))
+    assert loyalty.points_balance(shop, member) == 6
+
+
+@pytest.mark.parametrize("after_discounts", [BEFORE, AFTER])
+def test_returning_the_earning_pieces_of_a_set_with_an_excluded_free_piece(
+    shop, owner, after_discounts
+):
+    # Buy 2 Hijab (earn), get 1 Sembako (excluded) free; a Gamis is kept.
+    offer(shop, owner, buy="Hijab", get="Sembako")
+    make_program(
+        shop,
+        idr_per_point=1_000,
+        excluded_categories=["Sembako"],
+        earn_after_discounts=after_discounts,
+    )
+    member = make_customer(shop)
+    segi = single(shop, "Segi Empat", 50_000, "Hijab")
+    beras = single(shop, "Beras", 40_000, "Sembako")
+    gamis = single(shop, "Gamis", 60_000, "Gamis")
+    sale = sell(shop, owner, member, [(segi, 2, 0), (beras, 1, 0), (gamis, 1, 0)])
+    assert loyalty.points_balance(shop, member) == 160
+
+    give_back(shop, owner, sale, sale.lines.get(description="Segi Empat"), 2)
+    # What is kept, the Rp 60.000 Gamis, earned 60.
+    assert loyalty.points_balance(shop, member) == 60
+
+
+def test_a_free_retail_piece_of_a_set_bought_at_grosir_takes_back_nothing(
+    shop, owner
+):
+    # Buy 3 Gamis A at the grosir price (grosir lines do not earn), get Gamis B
+    # free; the Hijab earns it all.
+    offer(shop, owner, buy="Gamis", get="Gamis", buy_qty=3)
+    make_program(shop, idr_per_point=1_000, earn_after_discounts=False)
+    member = make_customer(shop)
+    gamis_a = single(shop, "Gamis A", 150_000, "Gamis", grosir=130_000)
+    gamis_b = single(shop, "Gamis B", 100_000, "Gamis")
+    hijab = single(shop, "Hijab", 60_000, "Hijab")
+    sale = sell(
+        shop, owner, member, [(gamis_a, 3, 0), (gamis_b, 1, 0), (hijab, 1, 0)]
+    )
+    assert loyalty.points_balance(shop, member) == 60
+
+    give_back(shop, owner, sale, sale.lines.get(description="Gamis B"))
+    assert loyalty.points_balance(shop, member) == 60
+
+
+def test_a_sale_from_before_offer_shares_takes_back_what_each_line_earned(
+    shop, owner, hijabs
+):
+    from setia.sales.models import SaleLine
+
+    make_program(shop, earn_after_discounts=True)
+    member = make_customer(shop)
+    gamis = single(shop, "Gamis", 100_000, "Gamis")
+    sale = sell(shop, owner, member, [*three_hijabs(hijabs), (gamis, 1, 0)])
+    assert loyalty.points_balance(shop, member) == 21  # Rp 210.000 paid
+    # Sales saved before offer shares existed have none.
+    SaleLine.objects.filter(sale=sale).update(offer_share_idr=0)
+
+    give_back(shop, owner, sale, sale.lines.get(description="Gamis"))
+    # The Gamis earned 10 of the 21 points: 11 stay for the Rp 110.000 of hijabs.
+    assert loyalty.points_balance(shop, member) == 11
