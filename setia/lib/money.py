@@ -36,3 +36,37 @@ def allocate(total_idr: int, weights: list[int]) -> list[int]:
     for i in sorted(range(len(weights)), key=lambda i: (-remainders[i], i))[:short]:
         parts[i] += 1
     return parts
+
+
+def offer_set_weights(lines, base) -> list[int]:
+    """Each line's part of what its pieces were paid, with every buy-X-get-Y
+    discount shared over the pieces of its set (`offer_share_idr`) instead of
+    sitting on the free piece (`promo_discount_idr`). `base(line)` is the line's
+    own amount (what the sales app or the points count for it).
+
+    A bought piece with a clerk's discount larger than the price left after its
+    share of the offer would weigh less than nothing; it weighs 0, and what it
+    lacks comes off the lines that received shares (the free pieces), in
+    proportion, so the weights still add up to the lines' own amounts and no
+    return ever refunds a negative amount.
+    """
+    raw = [
+        base(line) + (line.promo_discount_idr or 0) - (line.offer_share_idr or 0)
+        for line in lines
+    ]
+    weights = [max(0, weight) for weight in raw]
+    lacking = -sum(weight for weight in raw if weight < 0)
+    if lacking:
+        takers = [
+            i
+            for i, line in enumerate(lines)
+            if (line.promo_discount_idr or 0) > (line.offer_share_idr or 0)
+            and weights[i] > 0
+        ]
+        cut = allocate(
+            min(lacking, sum(weights[i] for i in takers)),
+            [weights[i] for i in takers],
+        )
+        for i, amount in zip(takers, cut, strict=True):
+            weights[i] -= amount
+    return weights

@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from setia.lib.money import offer_set_weights
 from setia.loyalty import ledger
 from setia.loyalty.models import (
     ONE_X_BP,
@@ -104,20 +105,26 @@ def _line_value(line, program: ProgramVersion) -> int:
     return line.quantity * line.unit_price_idr - (line.promo_discount_idr or 0)
 
 
-def _line_return_weight(line, program: ProgramVersion, follow_refunds: bool) -> int:
-    """A line's part of the earn basis as returns see it.
+def _return_weights(lines: list, program: ProgramVersion) -> list[int]:
+    """Each earning line's part of the earn basis as returns see it.
 
     An offer's discount belongs to its whole set: the sales app shares it over
-    the bought and the free pieces (`offer_share_idr`) when it refunds them.
-    With `follow_refunds` the points follow the money: a returned free piece
-    takes back the points on the part of the set's price it refunds, a returned
-    paid piece only its share. Otherwise each line weighs what it put into the
-    basis (see `reverse_sale_return` for when).
+    the bought and the free pieces (`offer_share_idr`) when it refunds them, and
+    the points follow the money (a returned free piece takes back the points on
+    the part of the set's price it refunds, a returned paid piece only its
+    share), with the same weights (`offer_set_weights`).
+
+    Shares may move between lines only when the offers' sets lie wholly on
+    lines that earn: a set half in an excluded category (or on grosir lines that
+    earn nothing) would carry points onto goods that earned none, and sales from
+    before `offer_share_idr` have no shares at all. Then each line weighs what
+    it put into the basis.
     """
-    value = _line_value(line, program)
-    if follow_refunds:
-        value += (line.promo_discount_idr or 0) - (line.offer_share_idr or 0)
-    return max(0, value)
+    given_away = sum(line.promo_discount_idr or 0 for line in lines)
+    shared = sum(line.offer_share_idr or 0 for line in lines)
+    if given_away > 0 and given_away == shared:
+        return offer_set_weights(lines, lambda line: _line_value(line, program))
+    return [max(0, _line_value(line, program)) for line in lines]
 
 
 def earn_basis(sale, program: ProgramVersion) -> tuple[int, int]:
@@ -323,17 +330,8 @@ def reverse_sale_return(sale_return, by) -> None:
             )
             if _line_earns(line, program)
         }
-        # Shares may move between lines only when the offers' sets lie wholly
-        # on lines that earn: a set half in an excluded category (or on grosir
-        # lines that earn nothing) would carry points onto goods that earned
-        # none, and sales from before `offer_share_idr` have no shares at all.
-        given_away = sum(line.promo_discount_idr or 0 for line in lines.values())
-        shared = sum(line.offer_share_idr or 0 for line in lines.values())
-        follow_refunds = given_away > 0 and given_away == shared
-        weights = {
-            pk: _line_return_weight(line, program, follow_refunds)
-            for pk, line in lines.items()
-        }
+        ordered = list(lines.values())
+        weights = dict(zip(lines, _return_weights(ordered, program), strict=True))
         eligible_total = sum(weights.values())
         if eligible_total <= 0:
             return

@@ -20,7 +20,7 @@ from setia.accounts import audit
 from setia.accounts.models import Membership, Role, Shop, User, shop_settings_scope
 from setia.customers import services as customer_services
 from setia.customers.models import Customer
-from setia.lib.money import allocate, format_rupiah, scale
+from setia.lib.money import allocate, format_rupiah, offer_set_weights, scale
 from setia.loyalty import promotions
 from setia.loyalty import services as loyalty
 from setia.sales.history import (  # noqa: F401 - part of this module's interface
@@ -664,10 +664,7 @@ def _paid_per_line(sale: Sale, lines) -> dict[int, int]:
     back).
     """
     ordered = sorted(lines, key=lambda line: line.pk)
-    weights = [
-        line.line_total_idr + line.promo_discount_idr - line.offer_share_idr
-        for line in ordered
-    ]
+    weights = offer_set_weights(ordered, lambda line: line.line_total_idr)
     paid = allocate(sale.total_idr, weights)
     return {line.pk: amount for line, amount in zip(ordered, paid, strict=True)}
 
