@@ -81,16 +81,25 @@ class ListPage:
 
 # ---- list and search --------------------------------------------------------
 
+LIST_PARAMS = ("q", "tag", "type", "area", "month", "consent", "sort")
+# Free text a clerk types (a name, a number, an address) is personal data: it is
+# read only from a POST body, never from the URL, which proxies log and browsers
+# keep in their history. The other filters are fixed choices and may be linked.
+TYPED_PARAMS = ("q", "tag", "area")
+
 
 @staff_required
 @vary_on_headers("HX-Request")
 def customer_list(request):
-    params = {
-        k: request.GET.get(k, "")
-        for k in ("q", "tag", "type", "area", "month", "consent", "sort")
-    }
+    """The list, filtered. Searches are posted; GET reads only the fixed filters."""
+    if request.method == "POST":
+        source, names = request.POST, LIST_PARAMS
+    else:
+        source = request.GET
+        names = tuple(k for k in LIST_PARAMS if k not in TYPED_PARAMS)
+    params = {k: (source.get(k, "") if k in names else "") for k in LIST_PARAMS}
     qs = services.filter_customers(request.shop, params)
-    page = ListPage.fetch(qs, request.GET.get("page", ""))
+    page = ListPage.fetch(qs, source.get("page", ""))
     context = {
         "page": page,
         "customers": page.object_list,
@@ -102,21 +111,18 @@ def customer_list(request):
         else None,
     }
     template = "customers/_results.html" if request.htmx else "customers/list.html"
-    response = render(request, template, context)
-    if request.htmx and any(ch.isdigit() for ch in params["q"]):
-        # A number typed in the search stays out of browser history and logs.
-        response["HX-Push-Url"] = "false"
-    return response
+    return render(request, template, context)
 
 
 @staff_required
+@require_POST
 def customer_search(request):
-    """The picker the sale screen uses: up to 20 matches, as list items."""
-    customers = services.search_customers(request.shop, request.GET.get("q", ""))
+    """A picker partial: up to 20 matches, as list items. The term is posted."""
+    customers = services.search_customers(request.shop, request.POST.get("q", ""))
     return render(
         request,
         "customers/_picker.html",
-        {"customers": customers, "target": request.GET.get("target", "")},
+        {"customers": customers, "target": request.POST.get("target", "")},
     )
 
 
@@ -178,10 +184,17 @@ def customer_detail(request, customer_id):
 @staff_required
 def customer_add(request):
     notice = services.current_notice(request.shop)
-    initial = {"name": request.GET.get("name", ""), "phone": request.GET.get("phone")}
-    form = CustomerForm(request.POST or None, shop=request.shop, initial=initial)
-    consent_form = ConsentForm(request.POST or None, prefix="consent")
-    if request.method == "POST" and form.is_valid() and consent_form.is_valid():
+    # "Add a new customer" under a search that found nobody posts the term
+    # (never a URL): it fills the name, or the number when it is one.
+    prefill = request.POST.get("prefill", "").strip()
+    data = None if prefill else request.POST or None
+    initial = {}
+    if prefill:
+        is_number = not any(ch.isalpha() for ch in prefill)
+        initial = {"phone" if is_number else "name": prefill}
+    form = CustomerForm(data, shop=request.shop, initial=initial)
+    consent_form = ConsentForm(data, prefix="consent")
+    if data is not None and form.is_valid() and consent_form.is_valid():
         try:
             with transaction.atomic():
                 customer = services.add_customer(

@@ -73,10 +73,12 @@ def index(request):
     )
 
 
-@require_GET
 @staff_required
+@require_POST
 def find_member(request):
-    code = request.GET.get("code", "")
+    # The card code names a person: it is posted, never put in a URL (proxies
+    # log URLs, browsers keep them in their history).
+    code = request.POST.get("code", "")
     customer = services.find_customer_by_member_code(request.shop, code)
     if customer is None:
         messages.error(request, _("No member card with this code."))

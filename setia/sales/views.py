@@ -192,11 +192,14 @@ def item_search(request):
     )
 
 
-@require_GET
 @staff_required
+@require_POST
 def customer_search(request):
-    """Partial: customers matching a name or number, or a member code."""
-    query = request.GET.get("cq", "")
+    """Partial: customers matching a name or number, or a member code.
+
+    The term is posted, never put in the URL: proxies log URLs.
+    """
+    query = request.POST.get("cq", "")
     found = find_customer_by_code(request.shop, query)
     customers = (
         [found]

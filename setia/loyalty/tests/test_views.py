@@ -141,8 +141,12 @@ def test_card_page_issues_a_code_that_finds_the_member(staff_client, shop):
     assert card.display_code in page.content.decode()
     assert "<svg" in page.content.decode()
     typed = card.display_code.lower().replace("-", " ")
-    found = staff_client.get(reverse("loyalty:find"), {"code": typed})
+    found = staff_client.post(reverse("loyalty:find"), {"code": typed})
     assert found["Location"] == reverse("loyalty:member", args=[customer.pk])
+    # The code names a person: never in a URL.
+    assert staff_client.get(reverse("loyalty:find"), {"code": typed}).status_code == 405
+    index = staff_client.get(reverse("loyalty:index")).content.decode()
+    assert f'<form method="post" action="{reverse("loyalty:find")}"' in index
     png = staff_client.get(reverse("loyalty:card_png", args=[customer.pk]))
     assert png["Content-Type"] == "image/png"
     assert png["Content-Disposition"].startswith("inline")

@@ -20,7 +20,20 @@ def add_item(page, query: str, label: str) -> None:
 
 
 def choose_customer(page, name: str) -> None:
+    searches = []
+
+    def record(request):
+        if "/sales/new/customers/" in request.url:
+            searches.append(request)
+
+    page.on("request", record)
     type_until(page, "#cq", name, f"#customer-results li:has-text('{name}') button")
+    page.remove_listener("request", record)
+    # The name typed is posted, never put in an address a proxy would log.
+    assert searches and all(r.method == "POST" for r in searches)
+    for request in searches:
+        assert name.split()[0].lower() not in request.url.lower(), request.url
+        assert "cq=" in (request.post_data or "")
     page.locator("#customer-results li", has_text=name).locator("button").click()
     page.wait_for_selector(f"[data-testid=sale-customer] >> text={name}")
 

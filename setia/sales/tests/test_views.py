@@ -111,7 +111,7 @@ def test_member_code_or_number_picks_the_customer(staff_client, shop):
         NEW, {"key": "k", "cq": local, "action": "findcustomer"}
     )
     assert response.context["state"].customer == customer
-    partial = staff_client.get("/sales/new/customers/", {"cq": customer.name[:4]})
+    partial = staff_client.post("/sales/new/customers/", {"cq": customer.name[:4]})
     assert customer.name in partial.content.decode()
 
 
