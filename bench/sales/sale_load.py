@@ -1,6 +1,8 @@
 """Load test: 20 clerks recording three-line sales at once against `setia serve`.
 
-Each clerk is a thread with its own login session. One sale = GET the sale
+Each clerk is a thread with its own login session and its own kept-alive
+HTTP/1.1 connection, as a phone's browser has (until 2026-11-28 06:20 each
+request opened a new connection, see bench/sales/README.md). One sale = GET the sale
 screen (which hands out the idempotency key) + POST "save" with three lines, a
 customer and a cash payment, exactly as the browser does. The latency that
 counts is the POST that records the sale (one transaction: sale, lines,
@@ -14,6 +16,7 @@ Usage::
 
     .venv/bin/python bench/sales/sale_load.py                       # SQLite
     .venv/bin/python bench/sales/sale_load.py --processes 3 --threads 4
+    .venv/bin/python bench/sales/sale_load.py --processes 3 --threads 4 --floor
     .venv/bin/python bench/sales/sale_load.py \\
         --database-url postgres://postgres@127.0.0.1:5432/bench_sales    # PostgreSQL
 """
@@ -21,7 +24,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
+import http.client
 import os
 import re
 import shutil
@@ -103,37 +106,59 @@ print(",".join(str(c) for c in customers.values_list("id", flat=True)))
 
 
 class Clerk:
+    """One clerk's browser: its own cookies and one kept-alive HTTP/1.1
+    connection, as a phone's browser keeps it (a new TCP connection per request
+    would add connection set-up to every request on both sides)."""
+
     def __init__(self, base: str, username: str):
+        parsed = urllib.parse.urlsplit(base)
+        self.host, self.port = parsed.hostname, parsed.port
         self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
-        )
+        self.cookies: dict[str, str] = {}
         self.username = username
+        self.conn: http.client.HTTPConnection | None = None
 
     def csrf(self) -> str:
-        for cookie in self.jar:
-            if cookie.name == "csrftoken":
-                return cookie.value
-        return ""
+        return self.cookies.get("csrftoken", "")
+
+    def _request(self, method: str, path: str, body=None, headers=None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                payload = response.read()
+                break
+            except (http.client.HTTPException, ConnectionError):
+                # The server closed an idle kept-alive connection: reconnect
+                # once, as a browser does.
+                self.conn.close()
+                self.conn = None
+                if attempt == 2:
+                    raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        if response.will_close:
+            self.conn.close()
+            self.conn = None
+        return response.status, payload
 
     def get(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=30) as response:
-            return response.read().decode()
+        return self._request("GET", path)[1].decode()
 
     def post(self, path: str, data: list[tuple[str, str]]) -> int:
-        body = urllib.parse.urlencode(data).encode()
-        request = urllib.request.Request(  # noqa: S310 - loopback http only
-            self.base + path,
-            data=body,
-            headers={"X-CSRFToken": self.csrf(), "Referer": self.base + path},
-        )
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                response.read()
-                return response.status
-        except urllib.error.HTTPError as exc:
-            return exc.code
+        body = urllib.parse.urlencode(data)
+        headers = {
+            "X-CSRFToken": self.csrf(),
+            "Referer": self.base + path,
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        return self._request("POST", path, body, headers)[0]
 
     def login(self) -> None:
         self.get("/accounts/login/")
@@ -142,14 +167,6 @@ class Clerk:
             [("username", self.username), ("password", PASSWORD)],
         )
         assert status == 302, f"login failed: {status}"
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-    def http_error_302(self, req, fp, code, msg, headers):
-        return fp
 
 
 KEY = re.compile(r'name="key" value="([0-9a-f]+)"')
@@ -166,6 +183,7 @@ def run_clerk(
     errors,
     barrier=None,
     think=0.0,
+    floor=False,
 ):
     import random
 
@@ -192,7 +210,13 @@ def run_clerk(
         data.append(("customer", str(rng.choice(customers))))
         for variant in rng.sample(variants, 3):
             data += [("v", str(variant)), ("q", str(rng.randint(1, 2))), ("d", "")]
-        status = clerk.post("/sales/new/", data)
+        if floor:
+            # The floor: the same round trip to a page that does nothing (no
+            # session, no database), to show what the box itself costs.
+            clerk.get("/healthz")
+            status = 302
+        else:
+            status = clerk.post("/sales/new/", data)
         t2 = time.perf_counter()
         if barrier is not None:
             # The round ends when the last clerk's save returns, so the next
@@ -281,6 +305,12 @@ def main() -> None:
     parser.add_argument(
         "--think", type=float, default=2.0, help="paced mode: mean seconds between"
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="instead of saving, GET /healthz (no session, no database): the "
+        "latency of 20 requests at once that do nothing, on this box",
+    )
     args = parser.parse_args()
 
     data_dir = Path("/tmp/setia-bench-sales")
@@ -352,6 +382,7 @@ def main() -> None:
                     errors,
                     barrier,
                     args.think if args.mode == "paced" else 0.0,
+                    args.floor,
                 ),
             )
             for i, c in enumerate(clerks)
@@ -369,6 +400,8 @@ def main() -> None:
     saves = [t[1] * 1000 for t in timings]
     screens = [t[0] * 1000 for t in timings]
     db = "PostgreSQL" if args.database_url else "SQLite"
+    if args.floor:
+        db += ", FLOOR: GET /healthz instead of the save"
     print(
         f"{db} ({args.mode}): {len(saves)} sales by {args.clerks} clerks "
         f"in {wall:.1f} s "
