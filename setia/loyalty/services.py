@@ -13,7 +13,7 @@ from fractions import Fraction
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -244,10 +244,36 @@ def _award_welcome_bonus(shop, account, customer, program, by) -> None:
     )
 
 
+def _referral_keys(customer_pk: int) -> Q:
+    """The referral bonus entries a referred customer's purchases paid."""
+    return Q(idempotency_key=f"referral:{customer_pk}") | Q(
+        idempotency_key__startswith=f"referral:{customer_pk}:sale:"
+    )
+
+
+def _referral_still_held(shop, customer_pk: int) -> bool:
+    """Whether a bonus paid for this referred customer was not wholly taken back
+    by the void of the sale that paid it."""
+    for bonus in PointsEntry.objects.filter(_referral_keys(customer_pk), shop=shop):
+        taken = PointsEntry.objects.filter(
+            shop=shop, idempotency_key=f"void:{bonus.sale_id}:referral"
+        ).aggregate(points=Sum("points"))["points"]
+        if bonus.points + (taken or 0) > 0:
+            return True
+    return False
+
+
 def award_referral_bonus(sale, *, by=None) -> PointsEntry | None:
     """Reward the referrer once the referred customer's first purchase is paid.
 
-    The sales app may call this again when a credit (kasbon) sale is settled.
+    The sales app may call this again when a credit (kasbon) sale is settled, or
+    paid off by a return. A sale returned in full bought nothing and pays none.
+
+    Once per referred customer, with one exception: when the void of the sale
+    that paid it took the whole bonus back, the friend's next paid sale earns it
+    again (the key then names that sale, `referral:{customer}:sale:{sale}`, so a
+    repeat for the same sale still posts nothing). A bonus the referrer had
+    already spent when the sale was voided stays paid, and is not paid again.
     """
     customer = sale.customer
     referrer_id = getattr(customer, "referred_by_id", None) if customer else None
@@ -259,25 +285,63 @@ def award_referral_bonus(sale, *, by=None) -> PointsEntry | None:
         or not program.referral_bonus_points
         or sale.status != COMPLETED
         or sale.outstanding_idr > 0
-        or sale.total_idr <= 0
+        or sale.total_idr - (sale.returned_idr or 0) <= 0
     ):
         return None
     referrer = type(customer).objects.filter(shop=sale.shop, pk=referrer_id).first()
     if referrer is None:
         return None
     with transaction.atomic():
+        # The referrer's lock makes awards and voids for one referrer take turns.
         account = ledger.lock_account(sale.shop, referrer)
+        key = f"referral:{customer.pk}"
+        if PointsEntry.objects.filter(shop=sale.shop, idempotency_key=key).exists():
+            if _referral_still_held(sale.shop, customer.pk):
+                return None
+            key = f"referral:{customer.pk}:sale:{sale.pk}"
         return ledger.post_points(
             account,
             kind=EntryKind.BONUS,
             points=program.referral_bonus_points,
-            key=f"referral:{customer.pk}",
+            key=key,
             by=by,
             program=program,
             sale_id=sale.pk,
             reason=_("Referral bonus: a friend you invited made a first purchase"),
             expires_on=ledger.expiry_for(program, timezone.localdate()),
         )
+
+
+def _take_back_referral(sale, by, reason) -> None:
+    """Take back the referral bonus `sale` paid, from the referrer's account (the
+    survivor's, if the referrer was merged); what was spent stays spent."""
+    bonus = (
+        PointsEntry.objects.select_related("account")
+        .filter(
+            shop_id=sale.shop_id,
+            kind=EntryKind.BONUS,
+            sale_id=sale.pk,
+            idempotency_key__startswith="referral:",
+        )
+        .first()
+    )
+    if bonus is None:
+        return
+    holder = bonus.account
+    while holder.customer_id is None and holder.merged_into_id is not None:
+        holder = holder.merged_into
+    if holder.customer_id is None:
+        return
+    account = ledger.lock_account(sale.shop, holder.customer)
+    _take_back(
+        account,
+        bonus.points,
+        key=f"void:{sale.pk}:referral",
+        by=by,
+        sale_id=sale.pk,
+        program=bonus.program_version,
+        reason=reason,
+    )
 
 
 # ---- Returns and voids ----
@@ -307,74 +371,92 @@ def _take_back(account, points: int, **kwargs) -> PointsEntry | None:
 def reverse_sale_return(sale_return, by) -> None:
     """Take back the points earned on the returned pieces, in proportion to their
     part of the earn basis (an offer's discount shared over its set, as refunds
-    share it)."""
+    share it), then re-check the tier: the spend it stands on just went down."""
     sale = sale_return.sale
-    earned = _earn_entry(sale)
-    if sale.customer_id is None or earned is None:
+    if sale.customer_id is None:
         return
-    program = earned.program_version
+    earned = _earn_entry(sale)
+    if (
+        earned is None
+        and not PointsAccount.objects.filter(
+            shop_id=sale.shop_id, customer_id=sale.customer_id
+        ).exists()
+    ):
+        return
     with transaction.atomic():
         # The customer's own account now: after a merge the earning entry sits on
         # the duplicate's detached account, whose points moved to the survivor.
         account = ledger.lock_account(sale.shop, sale.customer)
-        key = f"return:{sale_return.pk}"
-        if PointsEntry.objects.filter(
-            shop_id=sale.shop_id, idempotency_key=key
-        ).exists():
-            return
-        sale_line_model, return_model = _sale_models()
-        lines = {
-            line.pk: line
-            for line in sale_line_model.objects.filter(sale=sale).select_related(
-                "product"
-            )
-            if _line_earns(line, program)
-        }
-        ordered = list(lines.values())
-        weights = dict(zip(lines, _return_weights(ordered, program), strict=True))
-        eligible_total = sum(weights.values())
-        if eligible_total <= 0:
-            return
-
-        def returned_share(returns) -> Fraction:
-            """Returned part of the earning lines, by their part of the basis."""
-            share = Fraction(0)
-            for ret in returns:
-                for ret_line in ret.lines.all():
-                    line = lines.get(ret_line.sale_line_id)
-                    if line is not None:
-                        share += Fraction(
-                            weights[line.pk] * ret_line.quantity, line.quantity
-                        )
-            return share
-
-        this_share = returned_share([sale_return])
-        if this_share <= 0:
-            return
-        # The share of every return so far, so several partial returns never drift
-        # by rounding and never take back more than was earned.
-        so_far = return_model.objects.filter(sale=sale, pk__lte=sale_return.pk)
-        cumulative = min(Fraction(eligible_total), returned_share(so_far))
-        target = math.floor(earned.points * cumulative / eligible_total)
-        already = -(
-            _returned_points(sale).aggregate(points=Sum("points"))["points"] or 0
-        )
-        returned = math.floor(this_share)
-        _take_back(
+        if earned is not None:
+            _reverse_return_points(sale, sale_return, account, earned, by)
+        _refresh_locked_tier(
+            sale.shop,
             account,
-            target - already,
-            key=key,
-            by=by,
-            sale_id=sale.pk,
-            sale_return_id=sale_return.pk,
-            basis_idr=returned,
-            program=program,
-            reason=_("Return of items from sale %(number)s") % {"number": sale},
+            sale.customer,
+            _("Return of items from sale %(number)s") % {"number": sale},
         )
 
 
-def reverse_sale_void(sale, by) -> None:
-    """Give back redeemed points and store credit, and take back earned points."""
+def _reverse_return_points(sale, sale_return, account, earned, by) -> None:
+    program = earned.program_version
+    key = f"return:{sale_return.pk}"
+    if PointsEntry.objects.filter(shop_id=sale.shop_id, idempotency_key=key).exists():
+        return
+    sale_line_model, return_model = _sale_models()
+    lines = {
+        line.pk: line
+        for line in sale_line_model.objects.filter(sale=sale).select_related("product")
+        if _line_earns(line, program)
+    }
+    ordered = list(lines.values())
+    weights = dict(zip(lines, _return_weights(ordered, program), strict=True))
+    eligible_total = sum(weights.values())
+    if eligible_total <= 0:
+        return
+
+    def returned_share(returns) -> Fraction:
+        """Returned part of the earning lines, by their part of the basis."""
+        share = Fraction(0)
+        for ret in returns:
+            for ret_line in ret.lines.all():
+                line = lines.get(ret_line.sale_line_id)
+                if line is not None:
+                    share += Fraction(
+                        weights[line.pk] * ret_line.quantity, line.quantity
+                    )
+        return share
+
+    this_share = returned_share([sale_return])
+    if this_share <= 0:
+        return
+    # The share of every return so far, so several partial returns never drift
+    # by rounding and never take back more than was earned.
+    so_far = return_model.objects.filter(sale=sale, pk__lte=sale_return.pk)
+    cumulative = min(Fraction(eligible_total), returned_share(so_far))
+    target = math.floor(earned.points * cumulative / eligible_total)
+    already = -(_returned_points(sale).aggregate(points=Sum("points"))["points"] or 0)
+    returned = math.floor(this_share)
+    _take_back(
+        account,
+        target - already,
+        key=key,
+        by=by,
+        sale_id=sale.pk,
+        sale_return_id=sale_return.pk,
+        basis_idr=returned,
+        program=program,
+        reason=_("Return of items from sale %(number)s") % {"number": sale},
+    )
+
+
+def reverse_sale_void(sale, by, *, unrefunded_idr: int | None = None) -> None:
+    """Give back redeemed points and store credit, take back earned points and
+    the referral bonus the sale paid.
+
+    `unrefunded_idr`: the money paid for the sale and not yet given back by its
+    returns; no more store credit than that goes back (a return refunded in cash
+    already gave the rest back). None: all the store credit spent goes back.
+    """
     if sale.customer_id is None:
         return
     shop = sale.shop
@@ -420,16 +502,20 @@ def reverse_sale_void(sale, by) -> None:
         spent = StoreCreditEntry.objects.filter(
             shop=shop, idempotency_key=f"sale:{sale.pk}:credit"
         ).first()
-        if spent is not None:
+        back = -spent.amount_idr if spent is not None else 0
+        if unrefunded_idr is not None:
+            back = min(back, max(0, unrefunded_idr))
+        if back > 0:
             credit = ledger.lock_credit_account(shop, sale.customer)
             ledger.post_credit(
                 credit,
-                amount_idr=-spent.amount_idr,
+                amount_idr=back,
                 key=f"void:{sale.pk}:credit",
                 by=by,
                 sale_id=sale.pk,
                 reason=reason,
             )
+        _take_back_referral(sale, by, reason)
         refresh_tier(shop, sale.customer, reason=reason)
 
 

@@ -1,5 +1,6 @@
 """Reading sales history: summaries for the home page, rows for analytics, credit."""
 
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 
@@ -9,6 +10,7 @@ from django.db.models.functions import TruncMonth
 from setia.accounts.models import Shop
 from setia.sales.models import (
     Payment,
+    RefundMethod,
     Restock,
     Sale,
     SaleLine,
@@ -90,9 +92,74 @@ def period_summary(shop: Shop, start_on: date, end_on: date, top: int = 5) -> di
     }
 
 
+def credit_cut_by_returns_idr(sale: Sale) -> int:
+    """The part of a sale's returns that only cut its unpaid credit (kasbon).
+
+    A settlement adds to `paid_idr` and takes as much off `outstanding_idr`; a
+    return takes its credit part off `outstanding_idr` only. So, until a void
+    zeroes the outstanding credit, the credit parts of the returns add up to
+    total − paid − outstanding (0 for a sale paid in full at the counter).
+    """
+    return max(0, sale.total_idr - sale.paid_idr - sale.outstanding_idr)
+
+
+def money_back_by_return(sale: Sale, returns) -> dict[int, int]:
+    """Money (cash, transfer or store credit) each return gave back, by return id.
+
+    `returns`: (id, refund_idr) of ALL the sale's returns. A return cuts the
+    unpaid credit first and gives back only the rest; once some money went back
+    the credit is 0 and stays 0 (settlements and returns only lower it). So the
+    returns in the order they were made (id order: each one holds the sale's row
+    lock) are all credit, then one part credit, then all money: the credit parts
+    are `credit_cut_by_returns_idr` filled into the returns in id order. Only for
+    a sale that was not voided (a void zeroes the outstanding credit).
+    """
+    credit_left = credit_cut_by_returns_idr(sale)
+    back = {}
+    for pk, refund in sorted(returns):
+        credit_part = min(refund, credit_left)
+        credit_left -= credit_part
+        back[pk] = refund - credit_part
+    return back
+
+
+def _refunds_on(shop: Shop, on_date: date) -> dict[str, int]:
+    """Money given back by the day's returns of sales still completed, by method.
+
+    The part of a refund that only cut a kasbon is no money out and is left out.
+    Returns of sales voided later are left out, as their payments are left out
+    of the money received: the void took the whole sale back.
+    """
+    day = SaleReturn.objects.filter(
+        sale__shop=shop, sale__status=SaleStatus.COMPLETED, business_on=on_date
+    )
+    on_day = dict(day.values_list("pk", "refund_method"))
+    if not on_day:
+        return {}
+    rows = defaultdict(list)
+    for pk, sale_id, refund in SaleReturn.objects.filter(
+        sale__in=day.values("sale_id")
+    ).values_list("pk", "sale_id", "refund_idr"):
+        rows[sale_id].append((pk, refund))
+    by_method: dict[str, int] = defaultdict(int)
+    for sale in Sale.objects.filter(pk__in=rows).only(
+        "total_idr", "paid_idr", "outstanding_idr"
+    ):
+        for pk, amount in money_back_by_return(sale, rows[sale.pk]).items():
+            if pk in on_day and amount:
+                by_method[on_day[pk]] += amount
+    return by_method
+
+
 def daily_summary(shop: Shop, on_date: date) -> dict:
     """`period_summary` for one day plus money received by method (incl. credit
-    settlements), refunds paid out, and credit given that day."""
+    settlements), refunds paid out, and credit given that day.
+
+    `refunds_idr` is money that went out (cash or transfer);
+    `store_credit_refunds_idr` what went back onto store credit (no cash out).
+    Neither counts what only cut a kasbon, nor returns of sales voided later
+    (their payments are not in `received_by_method` either).
+    """
     summary = period_summary(shop, on_date, on_date)
     received = {
         row["method"]: row["amount"]
@@ -104,11 +171,14 @@ def daily_summary(shop: Shop, on_date: date) -> dict:
         .order_by("method")
     }
     returns = SaleReturn.objects.filter(sale__shop=shop, business_on=on_date)
+    refunds = _refunds_on(shop, on_date)
+    store_credit = refunds.pop(RefundMethod.STORE_CREDIT, 0)
     summary.update(
         received_by_method=received,
         received_idr=sum(received.values()),
         returns=returns.count(),
-        refunds_idr=returns.aggregate(n=Sum("refund_idr"))["n"] or 0,
+        refunds_idr=sum(refunds.values()),
+        store_credit_refunds_idr=store_credit,
         credit_given_idr=_completed(shop)
         .filter(business_on=on_date)
         .aggregate(n=Sum(F("total_idr") - F("paid_idr")))["n"]

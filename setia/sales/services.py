@@ -24,6 +24,7 @@ from setia.lib.money import allocate, format_rupiah, offer_set_weights, scale
 from setia.loyalty import promotions
 from setia.loyalty import services as loyalty
 from setia.sales.history import (  # noqa: F401 - part of this module's interface
+    credit_cut_by_returns_idr,
     customer_outstanding_idr,
     daily_summary,
     open_credit_sales,
@@ -811,13 +812,25 @@ def _record_return(
             idempotency_key=f"return:{sale_return.pk}",
         )
     loyalty.reverse_sale_return(sale_return, by)
+    if credit_part:
+        sale.refresh_from_db(fields=["outstanding_idr", "returned_idr"])
+        if sale.outstanding_idr == 0 and sale.returned_idr < sale.total_idr:
+            # The return paid off the kasbon: the sale counts as paid now, as
+            # when a settlement pays the last of it (both calls are idempotent).
+            # A sale returned in full bought nothing and earns neither.
+            loyalty.award_referral_bonus(sale, by=by)
+            promotions.issue_next_order_coupon(sale, by)
     audit.record(shop, by, "sale.returned", sale, detail=sale_return.refund_method)
     return sale_return
 
 
 @transaction.atomic
 def void_sale(shop: Shop, by: User, sale: Sale, *, reason: str) -> Sale:
-    """Cancel a whole sale (Owner only): stock of pieces not yet returned goes back."""
+    """Cancel a whole sale (Owner only): stock of pieces not yet returned goes back.
+
+    Store credit spent on the sale goes back only up to the money paid and not
+    yet given back by returns (a return refunded in cash already gave it back).
+    """
     is_owner = Membership.objects.filter(
         shop=shop, user=by, role=Role.OWNER, is_active=True
     ).exists()
@@ -836,6 +849,10 @@ def void_sale(shop: Shop, by: User, sale: Sale, *, reason: str) -> Sale:
             _move_stock(
                 shop, by, line.variant, left[line.pk], MovementKind.VOID, sale=sale
             )
+    # Money paid and not yet given back by returns (read before the void zeroes
+    # the outstanding credit): at most this much store credit goes back.
+    money_back = sale.returned_idr - credit_cut_by_returns_idr(sale)
+    unrefunded = max(0, sale.paid_idr - money_back)
     sale.status = SaleStatus.VOIDED
     sale.voided_at = timezone.now()
     sale.voided_by = by
@@ -850,7 +867,7 @@ def void_sale(shop: Shop, by: User, sale: Sale, *, reason: str) -> Sale:
             "outstanding_idr",
         ]
     )
-    loyalty.reverse_sale_void(sale, by)
+    loyalty.reverse_sale_void(sale, by, unrefunded_idr=unrefunded)
     audit.record(shop, by, "sale.voided", sale)
     return sale
 
