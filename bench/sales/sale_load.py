@@ -49,6 +49,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def ensure_pg_database(url: str) -> None:
+    """Create the benchmark's PostgreSQL database when it is missing (a fresh
+    machine has only `test`, `root` and `postgres`)."""
+    import psycopg
+
+    parsed = urllib.parse.urlsplit(url)
+    name = parsed.path.lstrip("/")
+    try:
+        psycopg.connect(url, connect_timeout=5).close()
+    except psycopg.OperationalError as exc:
+        if "does not exist" not in str(exc):
+            raise
+        admin = parsed._replace(path="/postgres").geturl()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def setup(env: dict, clerks: int) -> None:
     """Fresh database with one shop, `clerks` staff, products and customers."""
     subprocess.run(
@@ -324,6 +341,7 @@ def main() -> None:
         "SETIA_ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
     if args.database_url:
+        ensure_pg_database(args.database_url)
         env["DATABASE_URL"] = args.database_url
     else:
         env.pop("DATABASE_URL", None)
