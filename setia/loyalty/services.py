@@ -13,7 +13,7 @@ from fractions import Fraction
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -253,14 +253,22 @@ def _referral_keys(customer_pk: int) -> Q:
 
 def _referral_still_held(shop, customer_pk: int) -> bool:
     """Whether a bonus paid for this referred customer was not wholly taken back
-    by the void of the sale that paid it."""
-    for bonus in PointsEntry.objects.filter(_referral_keys(customer_pk), shop=shop):
-        taken = PointsEntry.objects.filter(
-            shop=shop, idempotency_key=f"void:{bonus.sale_id}:referral"
-        ).aggregate(points=Sum("points"))["points"]
-        if bonus.points + (taken or 0) > 0:
-            return True
-    return False
+    by the void of the sale that paid it. Two small queries, whatever the count:
+    this runs on every paid sale of a referred customer."""
+    paid = dict(
+        PointsEntry.objects.filter(_referral_keys(customer_pk), shop=shop).values_list(
+            "sale_id", "points"
+        )
+    )
+    if not paid:
+        return False
+    taken = dict(
+        PointsEntry.objects.filter(
+            shop=shop,
+            idempotency_key__in=[f"void:{sale_id}:referral" for sale_id in paid],
+        ).values_list("sale_id", "points")
+    )
+    return any(points + taken.get(sale_id, 0) > 0 for sale_id, points in paid.items())
 
 
 def award_referral_bonus(sale, *, by=None) -> PointsEntry | None:
@@ -288,11 +296,16 @@ def award_referral_bonus(sale, *, by=None) -> PointsEntry | None:
         or sale.total_idr - (sale.returned_idr or 0) <= 0
     ):
         return None
+    # Checked first without any lock: nearly every call is a later sale of a
+    # friend whose bonus was paid long ago, and must stay cheap.
+    if _referral_still_held(sale.shop, customer.pk):
+        return None
     referrer = type(customer).objects.filter(shop=sale.shop, pk=referrer_id).first()
     if referrer is None:
         return None
     with transaction.atomic():
-        # The referrer's lock makes awards and voids for one referrer take turns.
+        # The referrer's lock makes awards and voids for one referrer take turns;
+        # checked again under it.
         account = ledger.lock_account(sale.shop, referrer)
         key = f"referral:{customer.pk}"
         if PointsEntry.objects.filter(shop=sale.shop, idempotency_key=key).exists():
@@ -342,6 +355,23 @@ def _take_back_referral(sale, by, reason) -> None:
         program=bonus.program_version,
         reason=reason,
     )
+    # The friend's first paid purchase may now be a later sale, already paid:
+    # it earns the bonus (nothing happens if the referrer keeps part of it).
+    sale_model = apps.get_model("sales", "Sale")
+    now_first = (
+        sale_model.objects.filter(
+            shop_id=sale.shop_id,
+            customer_id=sale.customer_id,
+            status=COMPLETED,
+            outstanding_idr=0,
+            total_idr__gt=F("returned_idr"),
+        )
+        .exclude(pk=sale.pk)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if now_first is not None:
+        award_referral_bonus(now_first, by=by)
 
 
 # ---- Returns and voids ----

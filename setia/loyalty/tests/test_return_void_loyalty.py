@@ -41,6 +41,45 @@ def test_void_takes_back_the_referral_bonus_and_a_later_sale_earns_it_again(
     )
 
 
+def test_voiding_the_first_sale_moves_the_bonus_to_a_later_paid_sale(shop, owner):
+    programs.save_program(shop, by=owner, referral_bonus_points=50)
+    referrer = make_customer(shop, name="Bu Ani")
+    friend = make_customer(shop, name="Bu Rina")
+    Customer.objects.filter(pk=friend.pk).update(referred_by=referrer)
+    friend.refresh_from_db()
+    variant = make_product(shop, price=50_000, grosir=0, stock=50).variants.get()
+    first = sell(shop, owner, variant, 1, customer=friend)
+    second = sell(shop, owner, variant, 1, customer=friend)
+    assert loyalty.points_balance(shop, referrer) == 50
+    # The first sale was a mistake: the friend's real first purchase is the
+    # second one, already paid, so the referrer keeps a bonus, paid by it.
+    services.void_sale(shop, owner, first, reason="salah input")
+    assert loyalty.points_balance(shop, referrer) == 50
+    bonus = PointsEntry.objects.get(
+        account__customer=referrer, kind=EntryKind.BONUS, sale_id=second.pk
+    )
+    assert bonus.points == 50
+    sell(shop, owner, variant, 1, customer=friend)
+    assert loyalty.points_balance(shop, referrer) == 50
+
+
+def test_a_later_sale_of_a_referred_friend_stays_cheap(
+    shop, owner, django_assert_max_num_queries
+):
+    programs.save_program(shop, by=owner, referral_bonus_points=50)
+    referrer = make_customer(shop, name="Bu Ani")
+    friend = make_customer(shop, name="Bu Rina")
+    Customer.objects.filter(pk=friend.pk).update(referred_by=referrer)
+    friend.refresh_from_db()
+    variant = make_product(shop, price=50_000, grosir=0, stock=50).variants.get()
+    sell(shop, owner, variant, 1, customer=friend)
+    later = sell(shop, owner, variant, 1, customer=friend)
+    # The bonus was paid by the first sale: no lock on the referrer's account,
+    # just the program and the two ledger reads.
+    with django_assert_max_num_queries(3):
+        assert loyalty.award_referral_bonus(later) is None
+
+
 def test_full_return_of_the_sale_that_made_gold_drops_the_tier(shop, owner):
     programs.save_program(shop, by=owner, idr_per_point=10_000)
     gold = Tier.objects.create(
