@@ -97,7 +97,9 @@ def customer_list(request):
     else:
         source = request.GET
         names = tuple(k for k in LIST_PARAMS if k not in TYPED_PARAMS)
-    params = {k: (source.get(k, "") if k in names else "") for k in LIST_PARAMS}
+    params = {
+        k: (source.get(k, "").strip() if k in names else "") for k in LIST_PARAMS
+    }
     qs = services.filter_customers(request.shop, params)
     page = ListPage.fetch(qs, source.get("page", ""))
     context = {

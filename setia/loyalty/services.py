@@ -255,10 +255,21 @@ def _referral_still_held(shop, customer_pk: int) -> bool:
     """Whether a bonus paid for this referred customer was not wholly taken back
     by the void of the sale that paid it. Two small queries, whatever the count:
     this runs on every paid sale of a referred customer."""
+    # Also a bonus paid by a sale that is this customer's only since a merge:
+    # its key names the duplicate, which no longer exists.
+    own_sales = apps.get_model("sales", "Sale").objects.filter(
+        shop=shop, customer_id=customer_pk
+    )
     paid = dict(
-        PointsEntry.objects.filter(_referral_keys(customer_pk), shop=shop).values_list(
-            "sale_id", "points"
-        )
+        PointsEntry.objects.filter(
+            _referral_keys(customer_pk)
+            | Q(
+                idempotency_key__startswith="referral:",
+                sale_id__in=own_sales.values("pk"),
+            ),
+            shop=shop,
+            kind=EntryKind.BONUS,
+        ).values_list("sale_id", "points")
     )
     if not paid:
         return False

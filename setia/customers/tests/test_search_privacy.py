@@ -149,6 +149,12 @@ def test_an_empty_search_shows_the_whole_list(
     assert "Siti Tetangga" not in response.content.decode()
 
 
+def test_spaces_are_no_search(staff_client):
+    # A shop with no customers yet: spaces must not offer to add one named "  ".
+    response = staff_client.post(LIST, {"q": "   "}, **HTMX)
+    assert 'data-testid="add-searched"' not in response.content.decode()
+
+
 def test_paging_through_search_results_keeps_the_term_out_of_urls(staff_client, shop):
     for n in range(35):
         CustomerFactory(shop=shop, name=f"Siti Nomor {n:02d}")

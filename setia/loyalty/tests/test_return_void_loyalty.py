@@ -63,6 +63,25 @@ def test_voiding_the_first_sale_moves_the_bonus_to_a_later_paid_sale(shop, owner
     assert loyalty.points_balance(shop, referrer) == 50
 
 
+def test_a_friend_merged_into_another_record_pays_the_bonus_once(shop, owner):
+    from setia.customers.merging import merge_customers
+
+    programs.save_program(shop, by=owner, referral_bonus_points=50)
+    referrer = make_customer(shop, name="Bu Ani")
+    friend = make_customer(shop, name="Bu Rina")
+    twin = make_customer(shop, name="Rina (nomor lama)")
+    Customer.objects.filter(pk=friend.pk).update(referred_by=referrer)
+    friend.refresh_from_db()
+    variant = make_product(shop, price=50_000, grosir=0, stock=50).variants.get()
+    sell(shop, owner, variant, 1, customer=friend)
+    assert loyalty.points_balance(shop, referrer) == 50
+    # The friend's record is folded into an older one, which takes her referrer.
+    survivor = merge_customers(shop, owner, twin, friend)
+    assert survivor.referred_by_id == referrer.pk
+    sell(shop, owner, variant, 1, customer=survivor)
+    assert loyalty.points_balance(shop, referrer) == 50
+
+
 def test_a_later_sale_of_a_referred_friend_stays_cheap(
     shop, owner, django_assert_max_num_queries
 ):
