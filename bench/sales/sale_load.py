@@ -66,7 +66,7 @@ def ensure_pg_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def setup(env: dict, clerks: int) -> None:
+def setup(env: dict, clerks: int, loyalty: bool = True) -> None:
     """Fresh database with one shop, `clerks` staff, products and customers."""
     subprocess.run(
         [PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
@@ -91,6 +91,18 @@ for i in range(40):
         initial_stock=100_000)
 Customer.objects.bulk_create([Customer(shop=shop, name=f"Pelanggan {{i}}",
     phone=f"+62812{{10_000_000 + i}}") for i in range(500)])
+if {loyalty!r}:
+    # The demo shop's programme: points on every sale of a member, three tiers.
+    from setia.loyalty import programs
+    programs.save_program(shop, by=owner, is_active=True, idr_per_point=10_000,
+        rounding="floor", min_purchase_idr=50_000, grosir_lines_earn=False,
+        resellers_earn=False, excluded_categories=[], earn_after_discounts=True,
+        earn_and_redeem_same_sale=True, point_value_idr=100, expiry_months=12,
+        welcome_bonus_points=0, birthday_bonus_points=50, referral_bonus_points=50)
+    for name, spend, multiplier in [("Silver", 0, 10_000),
+            ("Gold", 2_000_000, 15_000), ("Platinum", 5_000_000, 20_000)]:
+        programs.save_tier(shop, by=owner, name=name, min_spend_idr=spend,
+            multiplier_bp=multiplier, perk="", is_active=True)
 print("ready")
 """
     subprocess.run(
@@ -328,6 +340,12 @@ def main() -> None:
         help="instead of saving, GET /healthz (no session, no database): the "
         "latency of 20 requests at once that do nothing, on this box",
     )
+    parser.add_argument(
+        "--no-loyalty",
+        action="store_true",
+        help="leave the shop without a loyalty programme (before 2026-11-28 the "
+        "benchmark had none): no points are written with each sale",
+    )
     args = parser.parse_args()
 
     data_dir = Path("/tmp/setia-bench-sales")
@@ -345,7 +363,7 @@ def main() -> None:
         env["DATABASE_URL"] = args.database_url
     else:
         env.pop("DATABASE_URL", None)
-    setup(env, args.clerks)
+    setup(env, args.clerks, loyalty=not args.no_loyalty)
     variants, customers = variant_and_customer_ids(env)
     port = free_port()
     server = subprocess.Popen(

@@ -105,16 +105,24 @@ def post_points(
     reason: str = "",
     program: ProgramVersion | None = None,
     expires_on: dt.date | None = None,
+    key_is_new: bool = False,
     **fields,
 ) -> PointsEntry | None:
     """Append one entry to a LOCKED account; None when `key` was already used.
 
+    `key_is_new`: the caller knows no entry can have the key yet (it names a
+    sale saved in this transaction), so it is not looked up; the unique
+    constraint on the key still stands behind that.
     Raises ValidationError when the balance would go below zero.
     """
-    existing = PointsEntry.objects.filter(
-        shop_id=account.shop_id, idempotency_key=key
-    ).first()
-    if existing is not None or points == 0:
+    if points == 0:
+        return None
+    if (
+        not key_is_new
+        and PointsEntry.objects.filter(
+            shop_id=account.shop_id, idempotency_key=key
+        ).exists()
+    ):
         return None
     if account.balance + points < 0:
         raise ValidationError(

@@ -127,10 +127,15 @@ def _return_weights(lines: list, program: ProgramVersion) -> list[int]:
     return [max(0, _line_value(line, program)) for line in lines]
 
 
-def earn_basis(sale, program: ProgramVersion) -> tuple[int, int]:
-    """(rupiah that earns points, rupiah of the lines that may earn) for a sale."""
-    sale_line_model, _return = _sale_models()
-    lines = list(sale_line_model.objects.filter(sale=sale).select_related("product"))
+def earn_basis(sale, program: ProgramVersion, lines=None) -> tuple[int, int]:
+    """(rupiah that earns points, rupiah of the lines that may earn) for a sale.
+
+    `lines`: the sale's lines with their products, when the caller has them."""
+    if lines is None:
+        sale_line_model, _return = _sale_models()
+        lines = list(
+            sale_line_model.objects.filter(sale=sale).select_related("product")
+        )
     all_total = sum(line.line_total_idr for line in lines)
     eligible = [line for line in lines if _line_earns(line, program)]
     eligible_total = sum(line.line_total_idr for line in eligible)
@@ -165,7 +170,7 @@ def _customer_earns(customer, program: ProgramVersion) -> bool:
     return program.resellers_earn or not is_reseller
 
 
-def _earn_for_sale(sale, account, program, *, redeemed: bool, by) -> None:
+def _earn_for_sale(sale, account, program, *, redeemed: bool, by, lines) -> None:
     if program is None or not program.is_active:
         return
     if sale.status != COMPLETED or not _customer_earns(sale.customer, program):
@@ -174,7 +179,7 @@ def _earn_for_sale(sale, account, program, *, redeemed: bool, by) -> None:
         return
     if sale.total_idr < program.min_purchase_idr:
         return
-    basis, _eligible_total = earn_basis(sale, program)
+    basis, _eligible_total = earn_basis(sale, program, lines)
     multiplier = account.tier.multiplier_bp if account.tier_id else ONE_X_BP
     points = points_for(basis, program, multiplier)
     if points <= 0:
@@ -191,11 +196,19 @@ def _earn_for_sale(sale, account, program, *, redeemed: bool, by) -> None:
         multiplier_bp=multiplier,
         expires_on=ledger.expiry_for(program, sale.business_on),
         created_at=sale.created_at,
+        # A sale saved in this transaction has no entries yet: no need to look.
+        key_is_new=lines is not None,
     )
 
 
-def record_sale_loyalty(sale, redemption: Redemption | None, by) -> None:
-    """Write the sale's redeem and earn entries; safe to call twice for one sale."""
+def record_sale_loyalty(sale, redemption: Redemption | None, by, lines=None) -> None:
+    """Write the sale's redeem and earn entries; safe to call twice for one sale.
+
+    `lines`: the lines of a sale saved in this same transaction, with their
+    products (`record_sale` passes them). This runs inside the sale's write
+    transaction, where on SQLite every query makes the other clerks wait, so
+    a new sale's lines are not read back and its new entry key not looked up.
+    """
     customer = sale.customer
     if customer is None:
         if redemption is not None and redemption.points:
@@ -208,7 +221,8 @@ def record_sale_loyalty(sale, redemption: Redemption | None, by) -> None:
     redeemed = redemption is not None and redemption.points > 0
     if program is None and not redeemed:
         return
-    with transaction.atomic():
+    # Inside record_sale no savepoint: an error here fails the whole sale anyway.
+    with transaction.atomic(savepoint=lines is None):
         account = ledger.lock_account(shop, customer)
         if redeemed:
             _redeem(
@@ -221,7 +235,7 @@ def record_sale_loyalty(sale, redemption: Redemption | None, by) -> None:
                 at=sale.created_at,
             )
         _award_welcome_bonus(shop, account, customer, program, by)
-        _earn_for_sale(sale, account, program, redeemed=redeemed, by=by)
+        _earn_for_sale(sale, account, program, redeemed=redeemed, by=by, lines=lines)
         _refresh_locked_tier(
             shop, account, customer, _("after sale %(number)s") % {"number": sale}
         )

@@ -1,6 +1,7 @@
 """Tiers: by rolling 12-month spend, or by the customer pyramid tier of the latest
 analysis, as the program version says. Every change is recorded with its reason."""
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from setia.accounts.models import cached_shop_setting
 from setia.insights import services as insights
 from setia.loyalty import ledger
 from setia.loyalty.models import PointsAccount, Tier, TierBasis, TierChange
@@ -39,21 +41,41 @@ def tier_basis(shop) -> str:
     return program.tier_basis if program is not None else TierBasis.SPEND
 
 
+@dataclass(frozen=True)
+class _ShopTiers:
+    any_tier: bool  # active or not: a member may still hold a retired tier
+    active: tuple[Tier, ...]  # highest minimum spend first, then newest
+
+
+def _shop_tiers(shop) -> _ShopTiers:
+    """The shop's tiers, from the per-process rules cache inside a settings
+    scope (tiers are sale rules: saving one changes the shop's settings token).
+    Every sale to a member reads them inside the sale's write transaction, where
+    on SQLite each query makes the other clerks wait."""
+
+    def read() -> _ShopTiers:
+        tiers = list(Tier.objects.filter(shop=shop).order_by("-min_spend_idr", "-id"))
+        return _ShopTiers(bool(tiers), tuple(t for t in tiers if t.is_active))
+
+    return cached_shop_setting(shop, "tiers", read)
+
+
 def tier_for_spend(shop, spend_idr: int) -> Tier | None:
-    return (
-        Tier.objects.filter(shop=shop, is_active=True, min_spend_idr__lte=spend_idr)
-        .order_by("-min_spend_idr", "-id")
-        .first()
-    )
+    for tier in _shop_tiers(shop).active:
+        if tier.min_spend_idr <= spend_idr:
+            # A copy: the cached rows are shared by the threads of this process.
+            return copy.copy(tier)
+    return None
 
 
 def tiers_by_pyramid_level(shop) -> dict[int, Tier]:
     """The active tier each pyramid level reaches; with two tiers on one level the
     one with the bigger multiplier wins, so a customer is never short-changed."""
-    mapped = Tier.objects.filter(
-        shop=shop, is_active=True, pyramid_level__isnull=False
-    ).order_by("multiplier_bp", "id")
-    return {tier.pyramid_level: tier for tier in mapped}
+    mapped = sorted(
+        (t for t in _shop_tiers(shop).active if t.pyramid_level is not None),
+        key=lambda t: (t.multiplier_bp, t.pk),
+    )
+    return {tier.pyramid_level: copy.copy(tier) for tier in mapped}
 
 
 @dataclass
@@ -116,7 +138,7 @@ def refresh_tier(shop, customer, *, reason: str, today=None) -> TierChange | Non
 
 
 def _refresh_locked_tier(shop, account, customer, reason, today=None):
-    if not Tier.objects.filter(shop=shop).exists() and account.tier_id is None:
+    if not _shop_tiers(shop).any_tier and account.tier_id is None:
         return None
     spend = 0
     if tier_basis(shop) == TierBasis.PYRAMID:

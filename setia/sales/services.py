@@ -523,7 +523,7 @@ def _record_sale(
         note=note[:200],
         idempotency_key=idempotency_key,
     )
-    SaleLine.objects.bulk_create(
+    sale_lines = SaleLine.objects.bulk_create(
         [
             SaleLine(
                 sale=sale,
@@ -566,7 +566,7 @@ def _record_sale(
         loyalty.spend_store_credit(shop, customer, store_credit, sale=sale, by=by)
     if promo is not None:
         promotions.redeem_promo(sale, promo, quote.promo_discount_idr)
-    loyalty.record_sale_loyalty(sale, redemption, by)
+    loyalty.record_sale_loyalty(sale, redemption, by, lines=sale_lines)
     promotions.issue_next_order_coupon(sale, by, new_sale=True)
     if customer is not None:
         customer_services.note_purchase(customer, today)

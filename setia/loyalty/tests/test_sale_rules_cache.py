@@ -196,3 +196,80 @@ def test_after_a_scope_that_saved_rules_the_thread_reads_them_afresh(shop):
     ProgramVersion.objects.filter(pk=program.pk).update(welcome_bonus_points=7)
     Shop.objects.filter(pk=shop.pk).update(settings_token=new_settings_token())
     assert ledger.current_program(shop).welcome_bonus_points == 7
+
+
+def _tier(owner_client, name, min_spend, times, active="on", tier=None):
+    url = (
+        reverse("loyalty:tier_edit", args=[tier.pk])
+        if tier is not None
+        else reverse("loyalty:tiers")
+    )
+    response = owner_client.post(
+        url,
+        {
+            "name": name,
+            "min_spend_idr": str(min_spend),
+            "multiplier_bp": times,
+            "is_active": active,
+        },
+    )
+    assert response.status_code == 302, response.content[:300]
+
+
+def test_tier_changes_reach_the_very_next_sale(clients, shop, gamis):
+    """Tiers are read from the per-process cache inside the sale; a tier the
+    Owner adds, raises or switches off counts from the next sale on."""
+    owner_client, staff_client = clients
+    variant = gamis.variants.get()
+    customer = make_customer(shop)
+    owner_client.post(reverse("loyalty:settings"), PROGRAM)
+    _tier(owner_client, "Silver", 0, "1")
+    first = _save_sale(staff_client, variant, customer, qty=1)  # Rp 150.000
+    assert _earned(first) == 15
+    assert customer.points_account.tier.name == "Silver"
+
+    _tier(owner_client, "Gold", 200_000, "2")
+    second = _save_sale(staff_client, variant, customer, qty=1)  # 300.000 a year
+    assert _earned(second) == 15  # earned at Silver, then moved up
+    customer.points_account.refresh_from_db()
+    assert customer.points_account.tier.name == "Gold"
+    assert _earned(_save_sale(staff_client, variant, customer, qty=1)) == 30
+
+    gold = shop.loyalty_tiers.get(name="Gold")
+    _tier(owner_client, "Gold", 1_000_000, "2", tier=gold)
+    _save_sale(staff_client, variant, customer, qty=1)
+    customer.points_account.refresh_from_db()
+    assert customer.points_account.tier.name == "Silver"
+
+    silver = shop.loyalty_tiers.get(name="Silver")
+    _tier(owner_client, "Silver", 0, "1", active="", tier=silver)
+    _save_sale(staff_client, variant, customer, qty=1)
+    customer.points_account.refresh_from_db()
+    assert customer.points_account.tier is None
+
+
+def test_a_members_sale_reads_nothing_back_inside_its_transaction(clients, shop, gamis):
+    """Inside the write transaction (on SQLite the other clerks wait for it):
+    no tier rows, no lines read back, no look-up of the new sale's entry key,
+    no savepoint."""
+    owner_client, staff_client = clients
+    variant = gamis.variants.get()
+    customer = make_customer(shop)
+    owner_client.post(reverse("loyalty:settings"), PROGRAM)
+    _tier(owner_client, "Silver", 0, "1")
+    _tier(owner_client, "Gold", 1_000_000, "2")
+    _save_sale(staff_client, variant, customer, qty=1)
+    with CaptureQueriesContext(connection) as queries:
+        sale = _save_sale(staff_client, variant, customer, qty=1)
+    assert _earned(sale) == 15
+    sqls = [q["sql"] for q in queries.captured_queries]
+    # From the sale's INSERT to the customer's last-purchase date, its last
+    # write (PostgreSQL's BEGIN and COMMIT are not captured).
+    begin = next(i for i, s in enumerate(sqls) if 'INTO "sales_sale"' in s)
+    end = next(i for i, s in enumerate(sqls) if 'UPDATE "customers_customer"' in s)
+    inside = sqls[begin:end]
+    assert len(inside) > 5
+    assert not [s for s in inside if 'FROM "loyalty_tier"' in s]
+    assert not [s for s in inside if 'FROM "sales_saleline"' in s]
+    assert not [s for s in inside if 'FROM "loyalty_pointsentry"' in s]
+    assert not [s for s in inside if "SAVEPOINT" in s]
