@@ -113,9 +113,14 @@ def quintile_scores(values: np.ndarray, higher_is_better: bool = True) -> np.nda
     Rule: with ``rank`` the number of values strictly worse than a value
     (a "min" rank starting at 0), the score is ``1 + floor(5 * rank / n)``.
     Distinct values fall into five equal-count groups (the first groups get
-    the extra values when n is not a multiple of 5); a tie takes the score of
-    its first position, so a large tie can skip scores (if 60 % of customers
-    bought once, they all score 1 and the next value scores 4).
+    the extra values when n is not a multiple of 5), a tie taking the score
+    of its first position.
+
+    When ties make that rule tell apart fewer groups than there are distinct
+    values (up to five), e.g. at a kiosk where 55 % of the customers bought
+    once and plain quintiles give them F1 and twice-buyers F3, the scores come
+    from the distinct values instead (:func:`_tied_scores`): the big tie keeps
+    one score and the customers above it share the scores left evenly.
 
     Parameters
     ----------
@@ -127,12 +132,14 @@ def quintile_scores(values: np.ndarray, higher_is_better: bool = True) -> np.nda
     Returns
     -------
     numpy.ndarray
-        int8 scores 1-5.
+        int8 scores 1-5, never lower for a better value.
 
     Examples
     --------
     >>> quintile_scores(np.array([10, 20, 20, 30, 40])).tolist()
     [1, 2, 2, 4, 5]
+    >>> quintile_scores(np.array([1, 1, 1, 1, 1, 1, 2, 2, 3, 4, 5, 6])).tolist()
+    [1, 1, 1, 1, 1, 1, 2, 2, 3, 4, 4, 5]
     """
     v = np.asarray(values, dtype=np.float64)
     if not higher_is_better:
@@ -140,11 +147,52 @@ def quintile_scores(values: np.ndarray, higher_is_better: bool = True) -> np.nda
     n = v.size
     if n == 0:
         return np.zeros(0, dtype=np.int8)
-    if np.isfinite(v).all():
-        # score >= s + 1  <=>  5 * rank >= s * n  <=>  rank >= ceil(s * n / 5)
-        cuts = [-(-s * n // 5) for s in range(1, 5)]
-        return (1 + count_ranks_reached(v, cuts)).astype(np.int8)
-    return (1 + (5 * min_rank(v)) // n).astype(np.int8)
+    if not np.isfinite(v).all():
+        return (1 + (5 * min_rank(v)) // n).astype(np.int8)
+    # score >= s + 1  <=>  5 * rank >= s * n  <=>  rank >= ceil(s * n / 5)
+    cuts = [-(-s * n // 5) for s in range(1, 5)]
+    scores = (1 + count_ranks_reached(v, cuts)).astype(np.int8)
+    used = np.count_nonzero(np.bincount(scores, minlength=6))
+    if used == 5:
+        return scores
+    levels, inverse, counts = np.unique(v, return_inverse=True, return_counts=True)
+    if used == min(levels.size, 5):
+        return scores
+    return _tied_scores(inverse, counts)
+
+
+def _tied_scores(inverse: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Scores 1-5 over distinct values (index `inverse`, customers `counts`).
+
+    Examples
+    --------
+    >>> _tied_scores(np.array([0, 0, 0, 1, 2]), np.array([3, 1, 1])).tolist()
+    [1, 1, 1, 3, 5]
+    """
+    k = counts.size
+    n = int(counts.sum())
+    # Why: a tie is never split, so a value held by over a fifth of the
+    # customers (buying once, at a kiosk) makes plain quintiles skip scores.
+    # Each score in turn takes whole values until it holds an equal share of
+    # the customers not yet scored: the tie keeps one score, the rest share
+    # the others evenly. Fewer than five values: one score each, spread 1-5.
+    if k < 5:
+        level_score = np.array(((1,), (1, 5), (1, 3, 5), (1, 2, 4, 5))[k - 1])
+        return level_score[inverse].astype(np.int8)
+    below = np.cumsum(counts)  # customers at or below each distinct value
+    ends = []  # index of the last distinct value of scores 1-4
+    first, start = 0, 0
+    for scores_left in range(5, 1, -1):
+        target = start + (n - start) / scores_left
+        last = k - scores_left  # leave one value for every later score
+        j = first + int(np.searchsorted(below[first : last + 1], target))
+        j = min(j, last)
+        if j > first and target - below[j - 1] < below[j] - target:
+            j -= 1
+        ends.append(j)
+        first, start = j + 1, below[j]
+    level_score = 1 + np.searchsorted(np.asarray(ends), np.arange(k), side="left")
+    return level_score[inverse].astype(np.int8)
 
 
 def segment_codes(r: np.ndarray, f: np.ndarray) -> np.ndarray:

@@ -1,6 +1,8 @@
 import numpy as np
 from numpy.testing import assert_array_equal
 
+from setia.analytics.pipeline import analyze_purchases
+from setia.analytics.ranking import min_rank
 from setia.analytics.rfm import (
     SEGMENT_ADVICE_ID,
     SEGMENT_LABELS_ID,
@@ -82,3 +84,89 @@ def test_rfm_scores_from_summary():
     assert_array_equal(scores.r, [1, 2, 3, 4, 5])
     assert_array_equal(scores.f, [1, 1, 1, 1, 1])
     assert_array_equal(scores.m, [5, 4, 3, 2, 1])
+
+
+def _kiosk_purchases():
+    """600 kiosk customers: 330 bought once, 120 twice, 60 three times, and
+    90 regulars 4-20 times (6 each for 4-8, 5 each for 9-20), over two years;
+    one-off buyers mostly at a few common prices."""
+    rng = np.random.default_rng(7)
+    visits = [1] * 330 + [2] * 120 + [3] * 60 + [4 + i % 17 for i in range(90)]
+    prices = np.array([35, 50, 75, 85, 100, 120, 150, 175, 200, 250]) * 1_000
+    end = np.datetime64("2025-06-30")
+    customer, day, amount = [], [], []
+    for c, k in enumerate(visits):
+        customer += [c] * k
+        day += list(end - rng.choice(730, size=k, replace=False))
+        amount += list(rng.choice(prices, size=k))
+    return (
+        np.array(customer),
+        np.array(day, dtype="datetime64[D]"),
+        np.array(amount, dtype=np.float64),
+    )
+
+
+def _plain_quintiles(values):
+    return 1 + (5 * min_rank(np.asarray(values, dtype=np.float64))) // len(values)
+
+
+def test_kiosk_frequency_scores_fill_every_score_and_leave_r_and_m_alone():
+    analysis = analyze_purchases(*_kiosk_purchases(), observation_end="2025-06-30")
+    s, scores = analysis.summary, analysis.rfm
+    # Plain quintiles gave [330, 0, 120, 60, 90]: F2 empty, twice-buyers F3.
+    assert np.bincount(scores.f, minlength=6)[1:].tolist() == [330, 120, 60, 45, 45]
+    for visits, f in [(1, 1), (2, 2), (3, 3)]:
+        assert set(scores.f[s.n_purchases == visits].tolist()) == {f}
+    assert set(scores.f[(s.n_purchases >= 4) & (s.n_purchases <= 11)]) == {4}
+    assert set(scores.f[s.n_purchases >= 12]) == {5}
+    # Recency and spend have no tie large enough to empty a score: unchanged.
+    assert_array_equal(scores.r, _plain_quintiles(-s.days_since_last))
+    assert_array_equal(scores.m, _plain_quintiles(s.total_spend))
+    assert (np.bincount(scores.m, minlength=6)[1:] > 0).all()
+
+
+def test_heavily_tied_values_use_as_many_scores_as_they_can():
+    rng = np.random.default_rng(3)
+    for trial in range(3_000):
+        n = int(rng.integers(2, 80))
+        if trial % 2:
+            values = rng.geometric(rng.uniform(0.3, 0.9), n)
+        else:
+            big = rng.random(n) < rng.uniform(0.2, 0.9)
+            values = np.where(big, 5, rng.integers(0, 20, n))
+        scores = quintile_scores(values)
+        order = np.argsort(values, kind="stable")
+        assert (np.diff(scores[order]) >= 0).all(), values  # monotonic
+        for v in np.unique(values):  # ties share a score
+            assert np.unique(scores[values == v]).size == 1, values
+        distinct = np.unique(values).size
+        assert np.unique(scores).size == min(distinct, 5), (values, scores)
+
+
+def test_few_distinct_values_each_get_their_own_score_spread_out():
+    # A young kiosk: 85 bought once, 12 twice, 3 three times. Plain quintiles
+    # gave 1, 5, 5 (twice- and thrice-buyers indistinguishable).
+    values = np.array([1] * 85 + [2] * 12 + [3] * 3)
+    assert np.unique(quintile_scores(values)).tolist() == [1, 3, 5]
+    assert quintile_scores(values)[[0, 85, 97]].tolist() == [1, 3, 5]
+    assert_array_equal(
+        quintile_scores(np.array([1] * 90 + [2] * 10)), [1] * 90 + [5] * 10
+    )
+
+
+def test_one_price_bought_by_many_no_longer_empties_spend_scores():
+    # 40 % of the customers bought one Rp 100.000 item once, the rest varied.
+    rng = np.random.default_rng(5)
+    n = 200
+    amount = np.where(
+        np.arange(n) < 80, 100_000, rng.integers(20, 200, n) * 5_000
+    ).astype(float)
+    amount[80:][amount[80:] == 100_000] = 105_000
+    s = summarize_purchases(
+        np.arange(n), np.datetime64("2025-01-01") + np.arange(n) % 90, amount
+    )
+    scores = rfm_scores(s)
+    assert (np.bincount(scores.m, minlength=6)[1:] > 0).all()
+    assert np.unique(scores.m[s.total_spend == 100_000]).size == 1
+    order = np.argsort(s.total_spend, kind="stable")
+    assert (np.diff(scores.m[order]) >= 0).all()

@@ -3,9 +3,9 @@ from datetime import date, timedelta
 import pytest
 
 from setia.customers.models import Customer
-from setia.insights import services
+from setia.insights import reports, services
 from setia.insights.models import CustomerScore, RunStatus, ScoreRun
-from setia.insights.tests.factories import add_sale, shop_history
+from setia.insights.tests.factories import add_sale, kiosk_history, shop_history
 from setia.sales.models import SaleStatus
 
 
@@ -47,6 +47,29 @@ def test_summary_counts_same_day_once_and_nets_returns_and_skips_voids(shop):
     assert score.monetary_idr == 150_000  # the repeat day only
     assert score.first_on == day and score.last_on == day + timedelta(days=30)
     assert len(others) == 30
+
+
+@pytest.mark.django_db
+def test_kiosk_frequency_scores_leave_no_empty_column(shop):
+    # Most kiosk customers buy once or twice a year. Plain quintiles gave
+    # F1 330, F2 0, F3 120, F4 60, F5 90: an empty column on the RFM map.
+    visits = kiosk_history(shop)
+    run = services.score_shop(shop)
+    scores = CustomerScore.objects.filter(run=run)
+    f_of = dict(scores.values_list("customer_id", "f_score"))
+    by_visits = {}
+    for customer_id, k in visits.items():
+        by_visits.setdefault(k, set()).add(f_of[customer_id])
+    # Same number of purchases, same F; more purchases, never a lower F.
+    assert all(len(fs) == 1 for fs in by_visits.values())
+    ladder = [by_visits[k].pop() for k in sorted(by_visits)]
+    assert ladder == sorted(ladder)
+    assert ladder[:3] == [1, 2, 3]  # once, twice, three times
+    columns = [0] * 5
+    for row in reports.rfm_grid(scores):
+        for cell in row["cells"]:
+            columns[cell["f"] - 1] += cell["n"]
+    assert columns == [330, 120, 60, 45, 45]
 
 
 @pytest.mark.django_db
