@@ -70,3 +70,14 @@ def offer_set_weights(lines, base) -> list[int]:
         for i, amount in zip(takers, cut, strict=True):
             weights[i] -= amount
     return weights
+
+
+def sale_share_weights(lines) -> dict[int, int]:
+    """Each line's weight, by line id, when a sale's total and its order
+    discounts (the clerk's, a reward, a promo code) are shared over its lines:
+    the line totals, with every buy-X-get-Y discount shared over its set.
+    Refunds share the money with these weights and returns give back a reward's
+    points with them, so the money and the points of a return always agree."""
+    ordered = sorted(lines, key=lambda line: line.pk)
+    weights = offer_set_weights(ordered, lambda line: line.line_total_idr)
+    return {line.pk: weight for line, weight in zip(ordered, weights, strict=True)}

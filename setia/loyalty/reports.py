@@ -25,7 +25,10 @@ def loyalty_report(shop, days: int = 30, today: dt.date | None = None) -> dict:
         ),
         redeemed=Sum("points", filter=Q(kind=EntryKind.REDEEM)),
         expired=Sum("points", filter=Q(kind=EntryKind.EXPIRE)),
-        reversed=Sum("points", filter=Q(kind=EntryKind.REVERSE)),
+        # Reversals go both ways: earned points taken back (negative), and
+        # redeemed points given back to the customer (positive).
+        reversed=Sum("points", filter=Q(kind=EntryKind.REVERSE, points__lt=0)),
+        given_back=Sum("points", filter=Q(kind=EntryKind.REVERSE, points__gt=0)),
         discount=Sum("discount_idr", filter=Q(kind=EntryKind.REDEEM)),
     )
     issued = sums["issued"] or 0
@@ -58,6 +61,7 @@ def loyalty_report(shop, days: int = 30, today: dt.date | None = None) -> dict:
         "redeemed": redeemed,
         "expired": expired,
         "reversed": -(sums["reversed"] or 0),
+        "given_back": sums["given_back"] or 0,
         "redeemed_discount_idr": sums["discount"] or 0,
         "outstanding": outstanding,
         "liability_idr": outstanding * point_value,

@@ -17,7 +17,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from setia.lib.money import offer_set_weights
+from setia.lib.money import offer_set_weights, sale_share_weights
 from setia.loyalty import ledger
 from setia.loyalty.models import (
     ONE_X_BP,
@@ -408,11 +408,39 @@ def _earn_entry(sale) -> PointsEntry | None:
     ).first()
 
 
-def _returned_points(sale):
-    """Reversals for returns of `sale`, on any account (a merge moves accounts)."""
+def _redeem_entry(sale) -> PointsEntry | None:
+    return (
+        PointsEntry.objects.select_related("reward")
+        .filter(shop_id=sale.shop_id, idempotency_key=f"sale:{sale.pk}:redeem")
+        .first()
+    )
+
+
+def _return_entries(sale):
+    """Entries posted for returns of `sale`, on any account (a merge moves
+    accounts)."""
     return PointsEntry.objects.filter(
         shop_id=sale.shop_id, sale_id=sale.pk, sale_return_id__isnull=False
     )
+
+
+def _redeem_back_key(sale_return_pk) -> str:
+    return f"return:{sale_return_pk}:redeem"
+
+
+def _is_redeem_back() -> Q:
+    return Q(idempotency_key__startswith="return:", idempotency_key__endswith=":redeem")
+
+
+def _returned_points(sale):
+    """Earned points taken back by returns of `sale` (negative entries)."""
+    return _return_entries(sale).exclude(_is_redeem_back())
+
+
+def _redeemed_given_back(sale) -> int:
+    """Redeemed points of `sale` its returns have already given back."""
+    back = _return_entries(sale).filter(_is_redeem_back())
+    return back.aggregate(points=Sum("points"))["points"] or 0
 
 
 def _take_back(account, points: int, **kwargs) -> PointsEntry | None:
@@ -423,16 +451,118 @@ def _take_back(account, points: int, **kwargs) -> PointsEntry | None:
     return ledger.post_points(account, kind=EntryKind.REVERSE, points=-points, **kwargs)
 
 
+def _give_back_redeemed(
+    shop, account, redeemed, points: int, *, key, by, sale_id, reason, **fields
+) -> PointsEntry | None:
+    """Give back `points` of a sale's redemption, with the expiry the shop's
+    rules give points today; the reward goes back in stock when these are the
+    last of its points (the whole redemption is then undone)."""
+    if points <= 0:
+        return None
+    program = ledger.current_program(shop)
+    back = ledger.post_points(
+        account,
+        kind=EntryKind.REVERSE,
+        points=points,
+        key=key,
+        by=by,
+        sale_id=sale_id,
+        reward=redeemed.reward,
+        program=program,
+        reason=reason,
+        expires_on=ledger.expiry_for(program, timezone.localdate()),
+        **fields,
+    )
+    reward = redeemed.reward
+    is_last = back is not None and _redeemed_given_back_total(redeemed) >= (
+        -redeemed.points
+    )
+    if is_last and reward is not None and reward.stock is not None:
+        reward = Reward.objects.select_for_update().get(pk=reward.pk)
+        reward.stock += 1
+        reward.save(update_fields=["stock"])
+    return back
+
+
+def _redeemed_given_back_total(redeemed) -> int:
+    """Points of the redemption `redeemed` given back so far, by returns and
+    the void."""
+    given = PointsEntry.objects.filter(
+        Q(_is_redeem_back(), sale_return_id__isnull=False)
+        | Q(idempotency_key=f"void:{redeemed.sale_id}:redeem"),
+        shop_id=redeemed.shop_id,
+        sale_id=redeemed.sale_id,
+    )
+    return given.aggregate(points=Sum("points"))["points"] or 0
+
+
+def _give_back_return_redeemed(sale, sale_return, account, redeemed, by) -> None:
+    """Give back the redeemed points the returned pieces carried.
+
+    A reward's discount is shared over the lines as refunds share it, so the
+    returned pieces carry `points × (their weight) / (all weights)`. Counted over
+    every return so far minus what earlier returns gave back: the last return
+    makes up the rounding, and no more than was redeemed ever comes back.
+    """
+    key = _redeem_back_key(sale_return.pk)
+    if PointsEntry.objects.filter(shop_id=sale.shop_id, idempotency_key=key).exists():
+        return
+    if PointsEntry.objects.filter(
+        shop_id=sale.shop_id, idempotency_key=f"void:{sale.pk}:redeem"
+    ).exists():
+        return
+    redeemed_points = -redeemed.points
+    sale_line_model, _return = _sale_models()
+    lines = list(sale_line_model.objects.filter(sale=sale))
+    # The weights refunds share the money with: the points follow the rupiah.
+    weights = sale_share_weights(lines)
+    whole = sum(weights.values())
+    if whole <= 0 or redeemed_points <= 0:
+        return
+    quantities = {line.pk: line.quantity for line in lines}
+    # Every return of the sale up to this one, so several partial returns never
+    # drift by rounding.
+    returned = (
+        apps.get_model("sales", "SaleReturnLine")
+        .objects.filter(sale_return__sale=sale, sale_return__pk__lte=sale_return.pk)
+        .values_list("sale_line_id", "quantity")
+    )
+    so_far = Fraction(0)
+    for line_id, quantity in returned:
+        if quantities.get(line_id):
+            so_far += Fraction(weights[line_id] * quantity, quantities[line_id])
+    due = math.floor(redeemed_points * min(Fraction(1), so_far / whole))
+    points = min(due, redeemed_points) - _redeemed_given_back(sale)
+    if points <= 0:
+        return
+    _give_back_redeemed(
+        sale.shop,
+        account,
+        redeemed,
+        points,
+        key=key,
+        by=by,
+        sale_id=sale.pk,
+        sale_return_id=sale_return.pk,
+        reason=_("Points used on sale %(number)s, given back for returned items")
+        % {"number": sale},
+    )
+
+
 def reverse_sale_return(sale_return, by) -> None:
-    """Take back the points earned on the returned pieces, in proportion to their
-    part of the earn basis (an offer's discount shared over its set, as refunds
-    share it), then re-check the tier: the spend it stands on just went down."""
+    """Give back the redeemed points the returned pieces carried (as their
+    refund carries the reward's rupiah), take back the points earned on them in
+    proportion to their part of the earn basis (an offer's discount shared over
+    its set, as refunds share it), then re-check the tier: the spend it stands
+    on just went down."""
     sale = sale_return.sale
     if sale.customer_id is None:
         return
     earned = _earn_entry(sale)
+    redeemed = _redeem_entry(sale)
     if (
         earned is None
+        and redeemed is None
         and not PointsAccount.objects.filter(
             shop_id=sale.shop_id, customer_id=sale.customer_id
         ).exists()
@@ -442,6 +572,10 @@ def reverse_sale_return(sale_return, by) -> None:
         # The customer's own account now: after a merge the earning entry sits on
         # the duplicate's detached account, whose points moved to the survivor.
         account = ledger.lock_account(sale.shop, sale.customer)
+        # Given back first, as a void does: the points earned on the sale are
+        # then taken back from a balance that has the redeemed ones again.
+        if redeemed is not None:
+            _give_back_return_redeemed(sale, sale_return, account, redeemed, by)
         if earned is not None:
             _reverse_return_points(sale, sale_return, account, earned, by)
         _refresh_locked_tier(
@@ -517,29 +651,20 @@ def reverse_sale_void(sale, by, *, unrefunded_idr: int | None = None) -> None:
     shop = sale.shop
     with transaction.atomic():
         account = ledger.lock_account(shop, sale.customer)
-        program = ledger.current_program(shop)
         reason = _("Sale %(number)s was voided") % {"number": sale}
-        redeemed = PointsEntry.objects.filter(
-            shop=shop, idempotency_key=f"sale:{sale.pk}:redeem"
-        ).first()
+        redeemed = _redeem_entry(sale)
         if redeemed is not None:
-            back = ledger.post_points(
+            # Only what the sale's returns have not given back already.
+            _give_back_redeemed(
+                shop,
                 account,
-                kind=EntryKind.REVERSE,
-                points=-redeemed.points,
+                redeemed,
+                -redeemed.points - _redeemed_given_back(sale),
                 key=f"void:{sale.pk}:redeem",
                 by=by,
                 sale_id=sale.pk,
-                reward=redeemed.reward,
-                program=program,
                 reason=reason,
-                expires_on=ledger.expiry_for(program, timezone.localdate()),
             )
-            reward = redeemed.reward
-            if back is not None and reward is not None and reward.stock is not None:
-                reward = Reward.objects.select_for_update().get(pk=reward.pk)
-                reward.stock += 1
-                reward.save(update_fields=["stock"])
         earned = _earn_entry(sale)
         if earned is not None:
             already = -(

@@ -20,7 +20,7 @@ from setia.accounts import audit
 from setia.accounts.models import Membership, Role, Shop, User, shop_settings_scope
 from setia.customers import services as customer_services
 from setia.customers.models import Customer
-from setia.lib.money import allocate, format_rupiah, offer_set_weights, scale
+from setia.lib.money import allocate, format_rupiah, sale_share_weights, scale
 from setia.loyalty import promotions
 from setia.loyalty import services as loyalty
 from setia.sales.history import (  # noqa: F401 - part of this module's interface
@@ -595,7 +595,10 @@ def settle_credit(
     """
     key = (idempotency_key or "")[:80]
     try:
-        with transaction.atomic():
+        # The rules (referral bonus, coupons) under the settings token read
+        # inside the transaction, as record_sale does: the request's token may
+        # predate a change the Owner just saved.
+        with transaction.atomic(), shop_settings_scope(shop.pk):
             return _settle_credit(
                 shop, by, sale, method=method, amount_idr=amount_idr, key=key
             )
@@ -671,10 +674,9 @@ def _paid_per_line(sale: Sale, lines) -> dict[int, int]:
     the sale's total. A return keeps the promo code's use (only a void gives it
     back).
     """
-    ordered = sorted(lines, key=lambda line: line.pk)
-    weights = offer_set_weights(ordered, lambda line: line.line_total_idr)
-    paid = allocate(sale.total_idr, weights)
-    return {line.pk: amount for line, amount in zip(ordered, paid, strict=True)}
+    weights = sale_share_weights(lines)
+    paid = allocate(sale.total_idr, list(weights.values()))
+    return dict(zip(weights, paid, strict=True))
 
 
 def _share(paid_idr: int, quantity: int, pieces: int) -> int:
@@ -699,7 +701,7 @@ def record_return(
     """
     key = (idempotency_key or "")[:80]
     try:
-        with transaction.atomic():
+        with transaction.atomic(), shop_settings_scope(shop.pk):
             return _record_return(
                 shop,
                 by,
@@ -831,13 +833,18 @@ def _record_return(
     return sale_return
 
 
-@transaction.atomic
 def void_sale(shop: Shop, by: User, sale: Sale, *, reason: str) -> Sale:
     """Cancel a whole sale (Owner only): stock of pieces not yet returned goes back.
 
     Store credit spent on the sale goes back only up to the money paid and not
     yet given back by returns (a return refunded in cash already gave it back).
     """
+    # The rules (tiers, program) under the token read inside the transaction.
+    with transaction.atomic(), shop_settings_scope(shop.pk):
+        return _void_sale(shop, by, sale, reason=reason)
+
+
+def _void_sale(shop: Shop, by: User, sale: Sale, *, reason: str) -> Sale:
     is_owner = Membership.objects.filter(
         shop=shop, user=by, role=Role.OWNER, is_active=True
     ).exists()

@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from setia.accounts.models import Shop
+from setia.accounts.models import Shop, shop_settings_scope
 from setia.loyalty import promotions
 from setia.loyalty.models import EntryKind, PointsEntry, PromoCode
 from setia.sales import services
@@ -273,3 +273,71 @@ def test_a_members_sale_reads_nothing_back_inside_its_transaction(clients, shop,
     assert not [s for s in inside if 'FROM "sales_saleline"' in s]
     assert not [s for s in inside if 'FROM "loyalty_pointsentry"' in s]
     assert not [s for s in inside if "SAVEPOINT" in s]
+
+
+@pytest.mark.parametrize("undo", ["void", "return"])
+def test_a_void_or_return_sees_a_tier_switched_off_after_its_request_began(
+    shop, owner, gamis, undo
+):
+    """The request's shop row (and its settings token) is read when the request
+    starts; the Owner may switch a tier off in another process before the void
+    or return gets its turn to write. It must still see the change (found in
+    review: tiers from the cache under the request's token kept the member in
+    the retired tier)."""
+    from setia.loyalty import programs
+    from setia.loyalty.models import PointsAccount
+
+    programs.save_program(
+        shop,
+        by=owner,
+        is_active=True,
+        idr_per_point=10_000,
+        min_purchase_idr=0,
+        earn_after_discounts=True,
+    )
+
+    def tier(name, spend, active=True, instance=None):
+        return programs.save_tier(
+            shop,
+            by=owner,
+            tier=instance,
+            name=name,
+            min_spend_idr=spend,
+            multiplier_bp=10_000,
+            perk="",
+            is_active=active,
+        )
+
+    silver, gold = tier("Silver", 0), tier("Gold", 200_000)
+    variant = gamis.variants.get()
+    customer = make_customer(shop)
+    sales = [
+        services.record_sale(
+            shop,
+            owner,
+            lines=[LineInput(variant.pk, 1)],
+            payments=[PaymentInput("cash", None)],
+            idempotency_key=uuid.uuid4().hex,
+            customer=customer,
+        )
+        for _ in range(3)
+    ]
+    account = PointsAccount.objects.get(customer=customer)
+    assert account.tier == gold  # Rp 450.000 in 12 months
+    token_when_the_request_began = Shop.objects.get(pk=shop.pk).settings_token
+    tier("Gold", 200_000, active=False, instance=gold)
+    with shop_settings_scope(shop.pk, token_when_the_request_began):
+        if undo == "void":
+            services.void_sale(shop, owner, sales[0], reason="salah input")
+        else:
+            line = sales[0].lines.get()
+            services.record_return(
+                shop,
+                owner,
+                sales[0],
+                quantities={line.pk: 1},
+                reason="kekecilan",
+                refund_method="cash",
+            )
+    account.refresh_from_db()
+    assert account.tier == silver
