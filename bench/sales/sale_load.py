@@ -49,21 +49,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def ensure_pg_database(url: str) -> None:
-    """Create the benchmark's PostgreSQL database when it is missing (a fresh
-    machine has only `test`, `root` and `postgres`)."""
+def fresh_pg_database(url: str) -> None:
+    """Drop and create the benchmark's PostgreSQL database, as the SQLite run
+    starts from an empty file: a shop with points cannot be deleted (the
+    ledger protects its rows), and a fresh machine has only `test`, `root`
+    and `postgres`."""
     import psycopg
 
     parsed = urllib.parse.urlsplit(url)
     name = parsed.path.lstrip("/")
-    try:
-        psycopg.connect(url, connect_timeout=5).close()
-    except psycopg.OperationalError as exc:
-        if "does not exist" not in str(exc):
-            raise
-        admin = parsed._replace(path="/postgres").geturl()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def setup(env: dict, clerks: int, loyalty: bool = True) -> None:
@@ -359,7 +357,7 @@ def main() -> None:
         "SETIA_ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
     if args.database_url:
-        ensure_pg_database(args.database_url)
+        fresh_pg_database(args.database_url)
         env["DATABASE_URL"] = args.database_url
     else:
         env.pop("DATABASE_URL", None)

