@@ -64,6 +64,25 @@ def fresh_pg_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def fresh_environment(data_dir: Path, database_url: str) -> dict:
+    """The server's environment, with an empty data directory and, for
+    PostgreSQL, an empty database."""
+    shutil.rmtree(data_dir, ignore_errors=True)
+    env = {
+        **os.environ,
+        "SETIA_DATA_DIR": str(data_dir),
+        "SETIA_HTTPS": "0",
+        "SETIA_DEBUG": "0",
+        "SETIA_LOG_LEVEL": "WARNING",
+        "SETIA_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    }
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        fresh_pg_database(database_url)
+        env["DATABASE_URL"] = database_url
+    return env
+
+
 def setup(env: dict, clerks: int, loyalty: bool = True) -> None:
     """Fresh database with one shop, `clerks` staff, products and customers."""
     subprocess.run(
@@ -346,21 +365,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    data_dir = Path("/tmp/setia-bench-sales")
-    shutil.rmtree(data_dir, ignore_errors=True)
-    env = {
-        **os.environ,
-        "SETIA_DATA_DIR": str(data_dir),
-        "SETIA_HTTPS": "0",
-        "SETIA_DEBUG": "0",
-        "SETIA_LOG_LEVEL": "WARNING",
-        "SETIA_ALLOWED_HOSTS": "127.0.0.1,localhost",
-    }
-    if args.database_url:
-        fresh_pg_database(args.database_url)
-        env["DATABASE_URL"] = args.database_url
-    else:
-        env.pop("DATABASE_URL", None)
+    env = fresh_environment(Path("/tmp/setia-bench-sales"), args.database_url)
     setup(env, args.clerks, loyalty=not args.no_loyalty)
     variants, customers = variant_and_customer_ids(env)
     port = free_port()

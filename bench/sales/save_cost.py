@@ -27,7 +27,6 @@ import argparse
 import os
 import random
 import re
-import shutil
 import statistics
 import sys
 import time
@@ -46,21 +45,11 @@ def main() -> None:
     parser.add_argument("--no-loyalty", action="store_true")
     args = parser.parse_args()
 
-    data_dir = Path("/tmp/setia-bench-save-cost")
-    shutil.rmtree(data_dir, ignore_errors=True)
-    env = {
-        "SETIA_DATA_DIR": str(data_dir),
-        "SETIA_HTTPS": "0",
-        "SETIA_DEBUG": "0",
-        "SETIA_LOG_LEVEL": "WARNING",
-        "SETIA_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    }
+    env = sale_load.fresh_environment(
+        Path("/tmp/setia-bench-save-cost"), args.database_url
+    )
+    os.environ.pop("DATABASE_URL", None)
     os.environ.update(env)
-    if args.database_url:
-        sale_load.fresh_pg_database(args.database_url)
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
     sale_load.setup(dict(os.environ), clerks=1, loyalty=not args.no_loyalty)
     variants, customers = sale_load.variant_and_customer_ids(dict(os.environ))
 
