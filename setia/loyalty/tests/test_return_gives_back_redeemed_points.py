@@ -289,3 +289,14 @@ def test_the_report_counts_points_given_back_apart_from_points_taken_back(
     # The 19 points earned on the sale were taken back; the 100 she used on
     # it were given back. Netted together they used to show "-81 taken back".
     assert (report["reversed"], report["given_back"]) == (19, 100)
+
+
+def test_the_guides_example_holds(shop, owner, member):
+    """guide/topics/*/program-loyalitas.html: two dresses at Rp 100.000 with
+    100 points used; one returned gives back Rp 95.000 and 50 points."""
+    gamis = single(shop, "Gamis", 100_000)
+    sale = sell(shop, owner, member, [LineInput(gamis.pk, 2)], redeem_points=100)
+    assert sale.total_idr == 190_000
+    sale_return = give_back(shop, owner, sale, {sale.lines.get().pk: 1})
+    assert sale_return.refund_idr == 95_000
+    assert redeem_back(sale_return).points == 50
