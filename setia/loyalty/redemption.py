@@ -93,6 +93,22 @@ def quote_redemption(
     return Redemption(points=points, discount_idr=discount, reward_id=reward_id)
 
 
+def lock_reward(shop, reward_id: int | None) -> None:
+    """Lock a reward's row before any points account is locked.
+
+    Every path that touches a reward's stock takes the reward first, then the
+    accounts: a sale that redeems a reward and pays a referral bonus locks two
+    accounts, and a return or void giving back the last of a reward's points
+    puts it back in stock. Locked in one order, they cannot deadlock
+    (PostgreSQL; SQLite's writers take turns anyway)."""
+    if reward_id is not None:
+        list(
+            Reward.objects.select_for_update()
+            .filter(shop=shop, pk=reward_id)
+            .values_list("pk", flat=True)
+        )
+
+
 def _redeem(shop, account, redemption: Redemption, *, key, by, sale_id=None, at=None):
     """Write a redeem entry on a LOCKED account and take one reward from stock."""
     reward = None
@@ -129,6 +145,7 @@ def redeem_points(
 ) -> PointsEntry | None:
     """Redeem outside a sale (for example a free item handed over)."""
     with transaction.atomic():
+        lock_reward(shop, redemption.reward_id)
         account = ledger.lock_account(shop, customer)
         return _redeem(
             shop, account, redemption, key=f"redeem:{idempotency_key}", by=by

@@ -65,7 +65,11 @@ def loyalty_report(shop, days: int = 30, today: dt.date | None = None) -> dict:
         "redeemed_discount_idr": sums["discount"] or 0,
         "outstanding": outstanding,
         "liability_idr": outstanding * point_value,
-        "redemption_rate": redeemed / issued if issued else None,
+        # Net of reversals: points given back by returns and voids were not
+        # used after all, and earned points taken back were never really given.
+        "redemption_rate": _rate(
+            redeemed - (sums["given_back"] or 0), issued + (sums["reversed"] or 0)
+        ),
         "members": accounts.count(),
         "by_tier": by_tier,
         "member_sales_idr": member_sales["total"] or 0,
@@ -73,3 +77,9 @@ def loyalty_report(shop, days: int = 30, today: dt.date | None = None) -> dict:
         "other_sales_idr": other_sales["total"] or 0,
         "other_sales_count": other_sales["count"],
     }
+
+
+def _rate(used: int, given: int) -> float | None:
+    if given <= 0:
+        return None
+    return max(0, used) / given

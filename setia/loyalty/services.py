@@ -35,6 +35,7 @@ from setia.loyalty.promotions import open_coupons
 from setia.loyalty.redemption import (
     Redemption,
     _redeem,
+    lock_reward,
     quote_redemption,
     redeem_points,
     reward_discount,
@@ -223,6 +224,8 @@ def record_sale_loyalty(sale, redemption: Redemption | None, by, lines=None) -> 
         return
     # Inside record_sale no savepoint: an error here fails the whole sale anyway.
     with transaction.atomic(savepoint=lines is None):
+        if redeemed:
+            lock_reward(shop, redemption.reward_id)
         account = ledger.lock_account(shop, customer)
         if redeemed:
             _redeem(
@@ -569,6 +572,8 @@ def reverse_sale_return(sale_return, by) -> None:
     ):
         return
     with transaction.atomic():
+        if redeemed is not None:
+            lock_reward(sale.shop, redeemed.reward_id)
         # The customer's own account now: after a merge the earning entry sits on
         # the duplicate's detached account, whose points moved to the survivor.
         account = ledger.lock_account(sale.shop, sale.customer)
@@ -650,9 +655,11 @@ def reverse_sale_void(sale, by, *, unrefunded_idr: int | None = None) -> None:
         return
     shop = sale.shop
     with transaction.atomic():
+        redeemed = _redeem_entry(sale)
+        if redeemed is not None:
+            lock_reward(shop, redeemed.reward_id)
         account = ledger.lock_account(shop, sale.customer)
         reason = _("Sale %(number)s was voided") % {"number": sale}
-        redeemed = _redeem_entry(sale)
         if redeemed is not None:
             # Only what the sale's returns have not given back already.
             _give_back_redeemed(

@@ -5,6 +5,7 @@ these run real concurrent transactions: row locks on PostgreSQL, IMMEDIATE
 writer queueing on SQLite.
 """
 
+import contextlib
 import threading
 
 import pytest
@@ -156,3 +157,98 @@ def test_a_retried_reward_request_redeems_once(shop, owner, member):
     assert services.points_balance(shop, member) == 93
     reward.refresh_from_db()
     assert reward.stock == 19
+
+
+def test_a_return_and_a_referred_friends_sale_on_one_reward_do_not_deadlock(
+    shop, owner, monkeypatch
+):
+    """Found in review: a return giving back the last of a reward's points put
+    the reward back in stock after locking the customer's account, while a sale
+    by a friend she referred, redeeming the same reward, locked the friend's
+    account, the reward, then hers (the referral bonus): on PostgreSQL one of
+    them died of a deadlock. Rewards are now locked before any account.
+
+    Each side waits at a barrier at the point where the old order crossed; with
+    one order the second side cannot get there, and the barrier gives up."""
+    import uuid
+
+    from setia.loyalty import programs
+    from setia.sales import services as sales
+    from setia.sales.services import LineInput, PaymentInput
+    from setia.sales.tests.factories import make_customer as make_shopper
+    from setia.sales.tests.factories import make_product
+
+    programs.save_program(shop, by=owner, expiry_months=12, referral_bonus_points=10)
+    referrer = make_shopper(shop, name="Bu Ani")
+    friend = make_shopper(shop, name="Bu Rina")
+    friend.referred_by = referrer
+    friend.save()
+    for customer in (referrer, friend):
+        programs.adjust_points(
+            shop, customer, 500, reason="awal", by=owner, idempotency_key=customer.pk
+        )
+    voucher = programs.save_reward(
+        shop, by=owner, name="Voucher", points_cost=50, value_idr=5_000, stock=5
+    )
+    gamis = make_product(shop, name="Gamis", price=100_000, grosir=0, stock=20)
+    hijab = make_product(shop, name="Hijab", price=90_000, grosir=0, stock=20)
+
+    def sell(customer, product):
+        return sales.record_sale(
+            shop,
+            owner,
+            lines=[LineInput(product.variants.get().pk, 1)],
+            payments=[PaymentInput("cash", None)],
+            idempotency_key=uuid.uuid4().hex,
+            customer=customer,
+            reward_id=voucher.pk,
+        )
+
+    bought = sell(referrer, gamis)
+    meet = threading.Barrier(2, timeout=3)
+
+    def waiting(step):
+        def wrapped(*args, **kwargs):
+            with contextlib.suppress(threading.BrokenBarrierError):
+                meet.wait()
+            return step(*args, **kwargs)
+
+        return wrapped
+
+    monkeypatch.setattr(
+        services, "award_referral_bonus", waiting(services.award_referral_bonus)
+    )
+    monkeypatch.setattr(
+        services, "_give_back_redeemed", waiting(services._give_back_redeemed)
+    )
+    line = bought.lines.get()
+    failures = []
+
+    def guarded(job):
+        def run():
+            try:
+                return job()
+            except Exception as exc:  # noqa: BLE001 - the deadlock is the finding
+                failures.append(repr(exc))
+                raise
+
+        return run
+
+    results, refused = run_in_threads(
+        [
+            guarded(lambda: sell(friend, hijab)),
+            guarded(
+                lambda: sales.record_return(
+                    shop,
+                    owner,
+                    bought,
+                    quantities={line.pk: 1},
+                    reason="kekecilan",
+                    refund_method="cash",
+                )
+            ),
+        ]
+    )
+    assert not failures and not refused and len(results) == 2
+    assert Reward.objects.get(pk=voucher.pk).stock == 4  # two taken, one back
+    assert services.points_balance(shop, referrer) == 500 + 10

@@ -300,3 +300,19 @@ def test_the_guides_example_holds(shop, owner, member):
     sale_return = give_back(shop, owner, sale, {sale.lines.get().pk: 1})
     assert sale_return.refund_idr == 95_000
     assert redeem_back(sale_return).points == 50
+
+
+def test_the_redemption_rate_does_not_count_points_given_back(shop, owner, member):
+    from setia.loyalty.reports import loyalty_report
+
+    gamis = single(shop, "Gamis", 100_000)
+    hijab = single(shop, "Hijab", 100_000)
+    kept = sell(shop, owner, member, [LineInput(hijab.pk, 1)])  # earns 10
+    sale = sell(shop, owner, member, [LineInput(gamis.pk, 1)], redeem_points=100)
+    give_back(shop, owner, sale, {sale.lines.get().pk: 1})
+    assert loyalty.points_balance(shop, member) == 200 + 10
+    report = loyalty_report(shop)
+    # Given: 200 to start, 10 on the hijab, 9 on the returned sale (taken
+    # back); used: 100, all given back. Nothing was really used.
+    assert kept.total_idr == 100_000
+    assert report["redemption_rate"] == 0
