@@ -117,10 +117,12 @@ def quintile_scores(values: np.ndarray, higher_is_better: bool = True) -> np.nda
     of its first position.
 
     When ties make that rule tell apart fewer groups than there are distinct
-    values (up to five), e.g. at a kiosk where 55 % of the customers bought
-    once and plain quintiles give them F1 and twice-buyers F3, the scores come
-    from the distinct values instead (:func:`_tied_scores`): the big tie keeps
-    one score and the customers above it share the scores left evenly.
+    values (up to five), the scores come from the distinct values instead
+    (:func:`_tied_scores`). With five or more distinct values, e.g. at a kiosk
+    where 55 % of the customers bought once and plain quintiles give them F1
+    and twice-buyers F3, the big tie keeps one score and the customers above
+    it share the scores left evenly. With fewer, each distinct value keeps its
+    plain score, raised just enough to sit above the value below it.
 
     Parameters
     ----------
@@ -140,6 +142,8 @@ def quintile_scores(values: np.ndarray, higher_is_better: bool = True) -> np.nda
     [1, 2, 2, 4, 5]
     >>> quintile_scores(np.array([1, 1, 1, 1, 1, 1, 2, 2, 3, 4, 5, 6])).tolist()
     [1, 1, 1, 1, 1, 1, 2, 2, 3, 4, 4, 5]
+    >>> quintile_scores(np.array([1, 1, 1, 1, 1, 1, 1, 1, 2, 3])).tolist()
+    [1, 1, 1, 1, 1, 1, 1, 1, 4, 5]
     """
     v = np.asarray(values, dtype=np.float64)
     if not higher_is_better:
@@ -167,18 +171,32 @@ def _tied_scores(inverse: np.ndarray, counts: np.ndarray) -> np.ndarray:
     Examples
     --------
     >>> _tied_scores(np.array([0, 0, 0, 1, 2]), np.array([3, 1, 1])).tolist()
-    [1, 1, 1, 3, 5]
+    [1, 1, 1, 4, 5]
+    >>> _tied_scores(np.array([0, 1, 1, 1, 1, 1]), np.array([1, 5])).tolist()
+    [1, 2, 2, 2, 2, 2]
     """
     k = counts.size
     n = int(counts.sum())
+    if k < 5:
+        # Why: a fixed spread (1/5, 1/3/5, 1/2/4/5) made scores jump as shares
+        # moved: twice-buyers got F5, F2, F3, F4, then F5 again as the share of
+        # once-buyers rose. Instead keep each value's plain score (customers
+        # strictly worse, as in quintile_scores), raised to one above the
+        # value below it and capped to leave room for the values above. Equal
+        # to plain scores when they keep values apart; monotone in the shares.
+        worse = np.cumsum(counts) - counts
+        level_score = np.empty(k, dtype=np.int64)
+        previous = 0
+        for i in range(k):
+            plain = 1 + (5 * int(worse[i])) // n
+            previous = min(max(plain, previous + 1), 5 - (k - 1 - i))
+            level_score[i] = previous
+        return level_score[inverse].astype(np.int8)
     # Why: a tie is never split, so a value held by over a fifth of the
     # customers (buying once, at a kiosk) makes plain quintiles skip scores.
     # Each score in turn takes whole values until it holds an equal share of
     # the customers not yet scored: the tie keeps one score, the rest share
-    # the others evenly. Fewer than five values: one score each, spread 1-5.
-    if k < 5:
-        level_score = np.array(((1,), (1, 5), (1, 3, 5), (1, 2, 4, 5))[k - 1])
-        return level_score[inverse].astype(np.int8)
+    # the others evenly.
     below = np.cumsum(counts)  # customers at or below each distinct value
     ends = []  # index of the last distinct value of scores 1-4
     first, start = 0, 0

@@ -143,15 +143,66 @@ def test_heavily_tied_values_use_as_many_scores_as_they_can():
         assert np.unique(scores).size == min(distinct, 5), (values, scores)
 
 
-def test_few_distinct_values_each_get_their_own_score_spread_out():
+def test_few_distinct_values_keep_plain_scores_pushed_apart():
     # A young kiosk: 85 bought once, 12 twice, 3 three times. Plain quintiles
-    # gave 1, 5, 5 (twice- and thrice-buyers indistinguishable).
+    # gave 1, 5, 5 (twice- and thrice-buyers indistinguishable); twice-buyers
+    # step down to 4 to leave 5 for the thrice-buyers.
     values = np.array([1] * 85 + [2] * 12 + [3] * 3)
-    assert np.unique(quintile_scores(values)).tolist() == [1, 3, 5]
-    assert quintile_scores(values)[[0, 85, 97]].tolist() == [1, 3, 5]
+    assert quintile_scores(values)[[0, 85, 97]].tolist() == [1, 4, 5]
     assert_array_equal(
         quintile_scores(np.array([1] * 90 + [2] * 10)), [1] * 90 + [5] * 10
     )
+    # Plain scores 1, 1 merge: twice-buyers are raised just to 2.
+    assert_array_equal(
+        quintile_scores(np.array([1] * 5 + [2] * 95)), [1] * 5 + [2] * 95
+    )
+    # Worked example: half bought once -> twice-buyers F3 (the plain score).
+    assert quintile_scores(np.array([1] * 50 + [2] * 50))[-1] == 3
+
+
+def _score_of_each_value(values):
+    scores = quintile_scores(values)
+    return [int(scores[values == v][0]) for v in np.unique(values)]
+
+
+def test_once_or_twice_sweep_never_jumps_back():
+    # Everyone bought once or twice; the once-buyers' share p grows 1 %..99 %.
+    # A fixed 1/5 spread gave twice-buyers F5 below p = 20 %, then F2..F5.
+    n = 100
+    twice = []
+    for once in range(1, 100):
+        values = np.array([1] * once + [2] * (n - once))
+        once_score, twice_score = _score_of_each_value(values)
+        assert once_score == 1
+        assert twice_score > once_score, once
+        twice.append(twice_score)
+    assert (np.diff(twice) >= 0).all(), twice
+    assert (twice[0], twice[49], twice[89]) == (2, 3, 5)
+
+
+def test_three_values_scores_never_jump_back_as_the_lowest_grows():
+    # Once / twice / three times, the rest split evenly above the once-buyers.
+    n = 100
+    previous = [1, 1, 1]
+    for once in range(1, 99):
+        twice = (n - once) // 2
+        values = np.array([1] * once + [2] * twice + [3] * (n - once - twice))
+        scores = _score_of_each_value(values)
+        assert scores[0] < scores[1] < scores[2], (once, scores)
+        assert (np.array(scores) >= previous).all(), (once, scores)
+        previous = scores
+
+
+def test_five_or_more_distinct_values_keep_their_tied_scores():
+    # Fixed expectations (score of each distinct value) for heavy ties with
+    # at least five distinct values, where plain quintiles skip a score.
+    cases = [
+        ([1, 2, 3, 4, 5, 6], [55, 20, 10, 8, 5, 2], [1, 2, 3, 4, 5, 5]),
+        ([1, 2, 3, 4, 5], [12, 3, 2, 2, 1], [1, 2, 3, 4, 5]),
+        ([0, 1, 2, 3, 4, 5, 6, 7], [2, 1, 9, 1, 1, 3, 1, 2], [1, 1, 2, 3, 3, 4, 5, 5]),
+    ]
+    for levels, counts, expected in cases:
+        assert _score_of_each_value(np.repeat(levels, counts)) == expected
 
 
 def test_one_price_bought_by_many_no_longer_empties_spend_scores():
