@@ -65,11 +65,7 @@ def loyalty_report(shop, days: int = 30, today: dt.date | None = None) -> dict:
         "redeemed_discount_idr": sums["discount"] or 0,
         "outstanding": outstanding,
         "liability_idr": outstanding * point_value,
-        # Net of reversals: points given back by returns and voids were not
-        # used after all, and earned points taken back were never really given.
-        "redemption_rate": _rate(
-            redeemed - (sums["given_back"] or 0), issued + (sums["reversed"] or 0)
-        ),
+        "redemption_rate": _redemption_rate(shop, entries, issued, redeemed),
         "members": accounts.count(),
         "by_tier": by_tier,
         "member_sales_idr": member_sales["total"] or 0,
@@ -79,7 +75,22 @@ def loyalty_report(shop, days: int = 30, today: dt.date | None = None) -> dict:
     }
 
 
-def _rate(used: int, given: int) -> float | None:
+def _redemption_rate(shop, entries, issued: int, redeemed: int) -> float | None:
+    """Points used over points given in the window, net of what returns and
+    voids undid: redeemed points given back were not used after all, earned
+    points taken back were never really given. Only reversals of the window's
+    own entries count (matched by sale), whenever they happened, so a return
+    today of last quarter's sale does not skew this month's rate."""
+
+    def reversed_of(kinds, sign) -> int:
+        sales = entries.filter(kind__in=kinds, sale_id__isnull=False).values("sale_id")
+        undone = PointsEntry.objects.filter(
+            shop=shop, kind=EntryKind.REVERSE, sale_id__in=sales, **{sign: 0}
+        ).aggregate(points=Sum("points"))["points"]
+        return abs(undone or 0)
+
+    given = issued - reversed_of([EntryKind.EARN, EntryKind.BONUS], "points__lt")
+    used = redeemed - reversed_of([EntryKind.REDEEM], "points__gt")
     if given <= 0:
         return None
     return max(0, used) / given

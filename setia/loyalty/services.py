@@ -655,6 +655,16 @@ def reverse_sale_void(sale, by, *, unrefunded_idr: int | None = None) -> None:
         return
     shop = sale.shop
     with transaction.atomic():
+        # Locks in the order a sale takes them: store credit, the reward, then
+        # points accounts (PostgreSQL would otherwise deadlock a void against
+        # a sale of the same customer paying with store credit).
+        spent = StoreCreditEntry.objects.filter(
+            shop=shop, idempotency_key=f"sale:{sale.pk}:credit"
+        ).first()
+        back = -spent.amount_idr if spent is not None else 0
+        if unrefunded_idr is not None:
+            back = min(back, max(0, unrefunded_idr))
+        credit = ledger.lock_credit_account(shop, sale.customer) if back > 0 else None
         redeemed = _redeem_entry(sale)
         if redeemed is not None:
             lock_reward(shop, redeemed.reward_id)
@@ -686,14 +696,7 @@ def reverse_sale_void(sale, by, *, unrefunded_idr: int | None = None) -> None:
                 program=earned.program_version,
                 reason=reason,
             )
-        spent = StoreCreditEntry.objects.filter(
-            shop=shop, idempotency_key=f"sale:{sale.pk}:credit"
-        ).first()
-        back = -spent.amount_idr if spent is not None else 0
-        if unrefunded_idr is not None:
-            back = min(back, max(0, unrefunded_idr))
-        if back > 0:
-            credit = ledger.lock_credit_account(shop, sale.customer)
+        if credit is not None:
             ledger.post_credit(
                 credit,
                 amount_idr=back,

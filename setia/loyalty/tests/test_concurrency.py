@@ -252,3 +252,77 @@ def test_a_return_and_a_referred_friends_sale_on_one_reward_do_not_deadlock(
     assert not failures and not refused and len(results) == 2
     assert Reward.objects.get(pk=voucher.pk).stock == 4  # two taken, one back
     assert services.points_balance(shop, referrer) == 500 + 10
+
+
+def test_a_void_giving_back_store_credit_and_a_store_credit_sale_do_not_deadlock(
+    shop, owner, monkeypatch
+):
+    """Found in review: a void locked the points account, then the store
+    credit account; a sale paying with store credit locks them the other way
+    round. On PostgreSQL a void of an old sale and a new sale of the same
+    customer deadlocked. The void now takes store credit first."""
+    import uuid
+
+    from setia.loyalty import programs
+    from setia.sales import services as sales
+    from setia.sales.services import LineInput, PaymentInput
+    from setia.sales.tests.factories import make_customer as make_shopper
+    from setia.sales.tests.factories import make_product
+
+    programs.save_program(shop, by=owner, expiry_months=12)
+    siti = make_shopper(shop, name="Bu Siti")
+    services.add_store_credit(
+        shop, siti, 100_000, reason="awal", by=owner, idempotency_key="awal"
+    )
+    gamis = make_product(shop, name="Gamis", price=100_000, grosir=0, stock=20)
+    hijab = make_product(shop, name="Hijab", price=90_000, grosir=0, stock=20)
+
+    def sell(product):
+        return sales.record_sale(
+            shop,
+            owner,
+            lines=[LineInput(product.variants.get().pk, 1)],
+            payments=[PaymentInput("store_credit", 40_000), PaymentInput("cash", None)],
+            idempotency_key=uuid.uuid4().hex,
+            customer=siti,
+        )
+
+    first = sell(gamis)
+    meet = threading.Barrier(2, timeout=3)
+
+    def waiting(step, only_in=None):
+        def wrapped(*args, **kwargs):
+            if only_in is None or threading.current_thread().name == only_in:
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    meet.wait()
+            return step(*args, **kwargs)
+
+        return wrapped
+
+    # Where the old orders crossed: the sale holds the credit account, the
+    # void the points account.
+    monkeypatch.setattr(
+        services, "record_sale_loyalty", waiting(services.record_sale_loyalty)
+    )
+    monkeypatch.setattr(services, "_take_back", waiting(services._take_back, "void"))
+    failures = []
+
+    def named(name, job):
+        def run():
+            threading.current_thread().name = name
+            try:
+                return job()
+            except Exception as exc:  # noqa: BLE001 - the deadlock is the finding
+                failures.append(repr(exc))
+                raise
+
+        return run
+
+    results, refused = run_in_threads(
+        [
+            named("sale", lambda: sell(hijab)),
+            named("void", lambda: sales.void_sale(shop, owner, first, reason="salah")),
+        ]
+    )
+    assert not failures and not refused and len(results) == 2
+    assert services.store_credit_balance(shop, siti) == 100_000 - 40_000

@@ -316,3 +316,27 @@ def test_the_redemption_rate_does_not_count_points_given_back(shop, owner, membe
     # back); used: 100, all given back. Nothing was really used.
     assert kept.total_idr == 100_000
     assert report["redemption_rate"] == 0
+
+
+def test_the_redemption_rate_nets_out_only_reversals_of_its_own_window(
+    shop, owner, member
+):
+    """Found in review: a return today of a sale from two months ago took its
+    points off this month's "given", and the rate went over 100%."""
+    import datetime as dt
+
+    from setia.loyalty.reports import loyalty_report
+    from setia.sales.models import Sale
+
+    gamis = single(shop, "Gamis", 100_000)
+    old = sell(shop, owner, member, [LineInput(gamis.pk, 5)])  # earns 50
+    two_months_ago = timezone.now() - dt.timedelta(days=60)
+    PointsEntry.objects.filter(sale_id=old.pk).update(created_at=two_months_ago)
+    PointsEntry.objects.filter(kind=EntryKind.ADJUST).update(created_at=two_months_ago)
+    Sale.objects.filter(pk=old.pk).update(created_at=two_months_ago)
+    now = sell(shop, owner, member, [LineInput(gamis.pk, 1)], redeem_points=50)
+    assert now.total_idr == 95_000  # earns 9, used 50
+    give_back(shop, owner, old, {old.lines.get().pk: 5})  # takes back 50
+    report = loyalty_report(shop, days=30)
+    assert (report["issued"], report["redeemed"], report["reversed"]) == (9, 50, 50)
+    assert report["redemption_rate"] == pytest.approx(50 / 9)
