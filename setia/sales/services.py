@@ -576,7 +576,30 @@ def _record_sale(
 
 
 def _lock_sale(shop: Shop, sale: Sale) -> Sale:
+    """The sale's row, locked, for a settlement, return or void; the first
+    lock these take, after the customer's row (`_hold_customer`)."""
+    _hold_customer(sale.customer_id)
     return Sale.objects.select_for_update().get(pk=sale.pk, shop=shop)
+
+
+def _hold_customer(customer_id: int | None) -> None:
+    """Take the customer's row as a sale's INSERT does (FOR KEY SHARE).
+
+    A merge of two customers locks both rows first, then their points and
+    store credit accounts, then moves their sales. A settlement, return or
+    void locks the sale, then accounts of this customer and of the referrer:
+    without this they could cross a merge's locks and deadlock (PostgreSQL).
+    KEY SHARE waits only for a merge (or a delete) of the customer: sales and
+    their last-purchase update go on. SQLite's writers take turns anyway.
+    """
+    if customer_id is None or connection.vendor != "postgresql":
+        return
+    table = connection.ops.quote_name(Customer._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE",  # noqa: S608
+            [customer_id],
+        )
 
 
 def settle_credit(

@@ -326,3 +326,75 @@ def test_a_void_giving_back_store_credit_and_a_store_credit_sale_do_not_deadlock
     )
     assert not failures and not refused and len(results) == 2
     assert services.store_credit_balance(shop, siti) == 100_000 - 40_000
+
+
+def test_a_void_of_a_referred_sale_and_a_merge_of_the_referrer_do_not_deadlock(
+    shop, owner, monkeypatch
+):
+    """Found in review: a void locked the friend's points account, then the
+    referrer's (taking back the referral bonus); merging the referrer into the
+    friend locked the referrer's account, then the friend's. A void (a return,
+    a settlement) now first takes the customer's row as a sale's insert does,
+    so a merge of that customer waits for it."""
+    import uuid
+
+    from setia.customers import merging
+    from setia.loyalty import ledger, programs
+    from setia.sales import services as sales
+    from setia.sales.services import LineInput, PaymentInput
+    from setia.sales.tests.factories import make_customer as make_shopper
+    from setia.sales.tests.factories import make_product
+
+    programs.save_program(shop, by=owner, expiry_months=12, referral_bonus_points=10)
+    ani = make_shopper(shop, name="Bu Ani")
+    rina = make_shopper(shop, name="Bu Rina")
+    rina.referred_by = ani
+    rina.save()
+    programs.adjust_points(shop, ani, 50, reason="awal", by=owner, idempotency_key="a")
+    gamis = make_product(shop, name="Gamis", price=100_000, grosir=0, stock=20)
+    sale = sales.record_sale(
+        shop,
+        owner,
+        lines=[LineInput(gamis.variants.get().pk, 1)],
+        payments=[PaymentInput("cash", None)],
+        idempotency_key=uuid.uuid4().hex,
+        customer=rina,
+    )
+    assert services.points_balance(shop, ani) == 60
+    meet = threading.Barrier(2, timeout=3)
+
+    def waiting(step, only_in=None):
+        def wrapped(*args, **kwargs):
+            if only_in is None or threading.current_thread().name == only_in:
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    meet.wait()
+            return step(*args, **kwargs)
+
+        return wrapped
+
+    # Where the old orders crossed: the void holds Rina's account, the merge
+    # Ani's.
+    monkeypatch.setattr(
+        services, "_take_back_referral", waiting(services._take_back_referral)
+    )
+    monkeypatch.setattr(ledger, "lock_account", waiting(ledger.lock_account, "merge"))
+    failures = []
+
+    def named(name, job):
+        def run():
+            threading.current_thread().name = name
+            try:
+                return job()
+            except Exception as exc:  # noqa: BLE001 - the deadlock is the finding
+                failures.append(repr(exc))
+                raise
+
+        return run
+
+    results, refused = run_in_threads(
+        [
+            named("void", lambda: sales.void_sale(shop, owner, sale, reason="salah")),
+            named("merge", lambda: merging.merge_customers(shop, owner, rina, ani)),
+        ]
+    )
+    assert not failures and not refused and len(results) == 2
