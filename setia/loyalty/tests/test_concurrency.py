@@ -159,6 +159,47 @@ def test_a_retried_reward_request_redeems_once(shop, owner, member):
     assert reward.stock == 19
 
 
+class CrossingPoint:
+    """Two jobs that used to lock rows in opposite orders, each stopped at the
+    point where the old orders crossed until the other gets there too. With
+    one lock order the second cannot get there: the barrier gives up after a
+    few seconds and both finish. `run` returns the errors raised (a deadlock
+    on PostgreSQL with the old order)."""
+
+    def __init__(self):
+        self.meet = threading.Barrier(2, timeout=3)
+
+    def wait_before(self, step, only_in: str | None = None):
+        def wrapped(*args, **kwargs):
+            if only_in is None or threading.current_thread().name == only_in:
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    self.meet.wait()
+            return step(*args, **kwargs)
+
+        return wrapped
+
+    @staticmethod
+    def run(**jobs) -> list[str]:
+        failures = []
+
+        def named(name, job):
+            def run():
+                threading.current_thread().name = name
+                try:
+                    return job()
+                except ValidationError:
+                    raise  # counted by run_in_threads as refused
+                except Exception as exc:  # noqa: BLE001 - the deadlock is the finding
+                    failures.append(repr(exc))
+                    raise
+
+            return run
+
+        results, refused = run_in_threads([named(n, j) for n, j in jobs.items()])
+        assert len(results) + len(refused) + len(failures) == len(jobs)
+        return failures + [repr(exc) for exc in refused]
+
+
 def test_a_return_and_a_referred_friends_sale_on_one_reward_do_not_deadlock(
     shop, owner, monkeypatch
 ):
@@ -205,51 +246,30 @@ def test_a_return_and_a_referred_friends_sale_on_one_reward_do_not_deadlock(
         )
 
     bought = sell(referrer, gamis)
-    meet = threading.Barrier(2, timeout=3)
-
-    def waiting(step):
-        def wrapped(*args, **kwargs):
-            with contextlib.suppress(threading.BrokenBarrierError):
-                meet.wait()
-            return step(*args, **kwargs)
-
-        return wrapped
-
+    crossing = CrossingPoint()
     monkeypatch.setattr(
-        services, "award_referral_bonus", waiting(services.award_referral_bonus)
+        services,
+        "award_referral_bonus",
+        crossing.wait_before(services.award_referral_bonus),
     )
     monkeypatch.setattr(
-        services, "_give_back_redeemed", waiting(services._give_back_redeemed)
+        services,
+        "_give_back_redeemed",
+        crossing.wait_before(services._give_back_redeemed),
     )
     line = bought.lines.get()
-    failures = []
-
-    def guarded(job):
-        def run():
-            try:
-                return job()
-            except Exception as exc:  # noqa: BLE001 - the deadlock is the finding
-                failures.append(repr(exc))
-                raise
-
-        return run
-
-    results, refused = run_in_threads(
-        [
-            guarded(lambda: sell(friend, hijab)),
-            guarded(
-                lambda: sales.record_return(
-                    shop,
-                    owner,
-                    bought,
-                    quantities={line.pk: 1},
-                    reason="kekecilan",
-                    refund_method="cash",
-                )
-            ),
-        ]
+    failures = crossing.run(
+        sale=lambda: sell(friend, hijab),
+        give_back=lambda: sales.record_return(
+            shop,
+            owner,
+            bought,
+            quantities={line.pk: 1},
+            reason="kekecilan",
+            refund_method="cash",
+        ),
     )
-    assert not failures and not refused and len(results) == 2
+    assert not failures
     assert Reward.objects.get(pk=voucher.pk).stock == 4  # two taken, one back
     assert services.points_balance(shop, referrer) == 500 + 10
 
@@ -288,43 +308,22 @@ def test_a_void_giving_back_store_credit_and_a_store_credit_sale_do_not_deadlock
         )
 
     first = sell(gamis)
-    meet = threading.Barrier(2, timeout=3)
-
-    def waiting(step, only_in=None):
-        def wrapped(*args, **kwargs):
-            if only_in is None or threading.current_thread().name == only_in:
-                with contextlib.suppress(threading.BrokenBarrierError):
-                    meet.wait()
-            return step(*args, **kwargs)
-
-        return wrapped
-
+    crossing = CrossingPoint()
     # Where the old orders crossed: the sale holds the credit account, the
     # void the points account.
     monkeypatch.setattr(
-        services, "record_sale_loyalty", waiting(services.record_sale_loyalty)
+        services,
+        "record_sale_loyalty",
+        crossing.wait_before(services.record_sale_loyalty),
     )
-    monkeypatch.setattr(services, "_take_back", waiting(services._take_back, "void"))
-    failures = []
-
-    def named(name, job):
-        def run():
-            threading.current_thread().name = name
-            try:
-                return job()
-            except Exception as exc:  # noqa: BLE001 - the deadlock is the finding
-                failures.append(repr(exc))
-                raise
-
-        return run
-
-    results, refused = run_in_threads(
-        [
-            named("sale", lambda: sell(hijab)),
-            named("void", lambda: sales.void_sale(shop, owner, first, reason="salah")),
-        ]
+    monkeypatch.setattr(
+        services, "_take_back", crossing.wait_before(services._take_back, "void")
     )
-    assert not failures and not refused and len(results) == 2
+    failures = crossing.run(
+        sale=lambda: sell(hijab),
+        void=lambda: sales.void_sale(shop, owner, first, reason="salah"),
+    )
+    assert not failures
     assert services.store_credit_balance(shop, siti) == 100_000 - 40_000
 
 
@@ -361,40 +360,19 @@ def test_a_void_of_a_referred_sale_and_a_merge_of_the_referrer_do_not_deadlock(
         customer=rina,
     )
     assert services.points_balance(shop, ani) == 60
-    meet = threading.Barrier(2, timeout=3)
-
-    def waiting(step, only_in=None):
-        def wrapped(*args, **kwargs):
-            if only_in is None or threading.current_thread().name == only_in:
-                with contextlib.suppress(threading.BrokenBarrierError):
-                    meet.wait()
-            return step(*args, **kwargs)
-
-        return wrapped
-
+    crossing = CrossingPoint()
     # Where the old orders crossed: the void holds Rina's account, the merge
     # Ani's.
     monkeypatch.setattr(
-        services, "_take_back_referral", waiting(services._take_back_referral)
+        services,
+        "_take_back_referral",
+        crossing.wait_before(services._take_back_referral),
     )
-    monkeypatch.setattr(ledger, "lock_account", waiting(ledger.lock_account, "merge"))
-    failures = []
-
-    def named(name, job):
-        def run():
-            threading.current_thread().name = name
-            try:
-                return job()
-            except Exception as exc:  # noqa: BLE001 - the deadlock is the finding
-                failures.append(repr(exc))
-                raise
-
-        return run
-
-    results, refused = run_in_threads(
-        [
-            named("void", lambda: sales.void_sale(shop, owner, sale, reason="salah")),
-            named("merge", lambda: merging.merge_customers(shop, owner, rina, ani)),
-        ]
+    monkeypatch.setattr(
+        ledger, "lock_account", crossing.wait_before(ledger.lock_account, "merge")
     )
-    assert not failures and not refused and len(results) == 2
+    failures = crossing.run(
+        void=lambda: sales.void_sale(shop, owner, sale, reason="salah"),
+        merge=lambda: merging.merge_customers(shop, owner, rina, ani),
+    )
+    assert not failures
