@@ -77,6 +77,18 @@ def customer_relations():
             relations.append((through, mine, other))
         else:
             relations.append((rel.related_model, rel.field, None))
+    # `related_objects` leaves out keys declared with related_name="+" (a promo
+    # code's uses): left to the delete, SET_NULL would erase who used a code.
+    # Auto-created link tables are left out: their many-to-many is above.
+    for rel in Customer._meta.get_fields(include_hidden=True):
+        if (
+            rel.auto_created
+            and not rel.concrete
+            and (rel.one_to_many or rel.one_to_one)
+            and rel.hidden
+            and not rel.related_model._meta.auto_created
+        ):
+            relations.append((rel.related_model, rel.field, None))
     return relations
 
 

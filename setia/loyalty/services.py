@@ -73,6 +73,7 @@ __all__ = [
     "rolling_spend",
     "sale_screen_context",
     "spend_store_credit",
+    "store_credit_back_on_void",
     "store_credit_balance",
     "tier_for_spend",
 ]
@@ -643,27 +644,35 @@ def _reverse_return_points(sale, sale_return, account, earned, by) -> None:
     )
 
 
-def reverse_sale_void(sale, by, *, unrefunded_idr: int | None = None) -> None:
-    """Give back redeemed points and store credit, take back earned points and
-    the referral bonus the sale paid.
+def store_credit_back_on_void(sale, unrefunded_idr: int | None = None) -> int:
+    """The store credit a void of `sale` gives back: what the sale spent, but
+    no more than `unrefunded_idr` (the money paid and not yet given back by its
+    returns: a return refunded in cash already gave the rest back). None: all
+    the store credit spent."""
+    if sale.customer_id is None:
+        return 0
+    spent = StoreCreditEntry.objects.filter(
+        shop_id=sale.shop_id, idempotency_key=f"sale:{sale.pk}:credit"
+    ).first()
+    back = -spent.amount_idr if spent is not None else 0
+    if unrefunded_idr is not None:
+        back = min(back, max(0, unrefunded_idr))
+    return back
 
-    `unrefunded_idr`: the money paid for the sale and not yet given back by its
-    returns; no more store credit than that goes back (a return refunded in cash
-    already gave the rest back). None: all the store credit spent goes back.
+
+def reverse_sale_void(sale, by, *, unrefunded_idr: int | None = None) -> int:
+    """Give back redeemed points and store credit, take back earned points and
+    the referral bonus the sale paid. Returns the store credit given back
+    (`store_credit_back_on_void`).
     """
     if sale.customer_id is None:
-        return
+        return 0
     shop = sale.shop
     with transaction.atomic():
         # Locks in the order a sale takes them: store credit, the reward, then
         # points accounts (PostgreSQL would otherwise deadlock a void against
         # a sale of the same customer paying with store credit).
-        spent = StoreCreditEntry.objects.filter(
-            shop=shop, idempotency_key=f"sale:{sale.pk}:credit"
-        ).first()
-        back = -spent.amount_idr if spent is not None else 0
-        if unrefunded_idr is not None:
-            back = min(back, max(0, unrefunded_idr))
+        back = store_credit_back_on_void(sale, unrefunded_idr)
         credit = ledger.lock_credit_account(shop, sale.customer) if back > 0 else None
         redeemed = _redeem_entry(sale)
         if redeemed is not None:
@@ -707,6 +716,7 @@ def reverse_sale_void(sale, by, *, unrefunded_idr: int | None = None) -> None:
             )
         _take_back_referral(sale, by, reason)
         refresh_tier(shop, sale.customer, reason=reason)
+    return back
 
 
 # ---- Sale screen ----

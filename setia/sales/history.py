@@ -10,6 +10,7 @@ from django.db.models.functions import TruncMonth
 from setia.accounts.models import Shop
 from setia.sales.models import (
     Payment,
+    PaymentMethod,
     RefundMethod,
     Restock,
     Sale,
@@ -17,6 +18,7 @@ from setia.sales.models import (
     SaleReturn,
     SaleReturnLine,
     SaleStatus,
+    VoidMoney,
 )
 
 NET = ExpressionWrapper(F("total_idr") - F("returned_idr"), output_field=IntegerField())
@@ -96,11 +98,13 @@ def credit_cut_by_returns_idr(sale: Sale) -> int:
     """The part of a sale's returns that only cut its unpaid credit (kasbon).
 
     A settlement adds to `paid_idr` and takes as much off `outstanding_idr`; a
-    return takes its credit part off `outstanding_idr` only. So, until a void
-    zeroes the outstanding credit, the credit parts of the returns add up to
-    total − paid − outstanding (0 for a sale paid in full at the counter).
+    return takes its credit part off `outstanding_idr` only. So the credit parts
+    of the returns add up to total − paid − outstanding (0 for a sale paid in
+    full at the counter); for a voided sale, the outstanding credit is the one
+    the void cancelled (`void_unpaid_idr`: the void zeroes `outstanding_idr`).
     """
-    return max(0, sale.total_idr - sale.paid_idr - sale.outstanding_idr)
+    outstanding = sale.void_unpaid_idr if sale.is_voided else sale.outstanding_idr
+    return max(0, sale.total_idr - sale.paid_idr - outstanding)
 
 
 def money_back_by_return(sale: Sale, returns) -> dict[int, int]:
@@ -111,8 +115,7 @@ def money_back_by_return(sale: Sale, returns) -> dict[int, int]:
     the credit is 0 and stays 0 (settlements and returns only lower it). So the
     returns in the order they were made (id order: each one holds the sale's row
     lock) are all credit, then one part credit, then all money: the credit parts
-    are `credit_cut_by_returns_idr` filled into the returns in id order. Only for
-    a sale that was not voided (a void zeroes the outstanding credit).
+    are `credit_cut_by_returns_idr` filled into the returns in id order.
     """
     credit_left = credit_cut_by_returns_idr(sale)
     back = {}
@@ -123,48 +126,74 @@ def money_back_by_return(sale: Sale, returns) -> dict[int, int]:
     return back
 
 
-def _refunds_on(shop: Shop, on_date: date) -> dict[str, int]:
-    """Money given back by the day's returns of sales still completed, by method.
+# The voids whose money stays on the days it moved: the customer cancelled and
+# got the rest back at the void. A void recorded as a mistake (and every void
+# made before the Owner was asked) takes the sale's money out of every day.
+_MONEY_BACK_VOIDS = [VoidMoney.CASH, VoidMoney.TRANSFER]
 
-    The part of a refund that only cut a kasbon is no money out and is left out.
-    Returns of sales voided later are left out, as their payments are left out
-    of the money received: the void took the whole sale back.
+
+def _money_moved(prefix: str = "") -> Q:
+    """Sales whose payments and refunds count in the days' money: completed
+    ones, and voided ones whose money went back at the void."""
+    return Q(**{f"{prefix}status": SaleStatus.COMPLETED}) | Q(
+        **{
+            f"{prefix}status": SaleStatus.VOIDED,
+            f"{prefix}void_money__in": _MONEY_BACK_VOIDS,
+        }
+    )
+
+
+def _refunds_on(shop: Shop, on_date: date) -> dict[str, int]:
+    """Money given back on the day, by method (cash, transfer, store credit):
+    by returns, and by voids of sales the customer cancelled.
+
+    The part of a refund that only cut a kasbon is no money out and is left
+    out; so are returns of sales voided as a mistake, whose payments are left
+    out of the money received too.
     """
+    by_method: dict[str, int] = defaultdict(int)
+    for method, refund, store_credit in Sale.objects.filter(
+        shop=shop,
+        status=SaleStatus.VOIDED,
+        voided_on=on_date,
+        void_money__in=_MONEY_BACK_VOIDS,
+    ).values_list("void_money", "void_refund_idr", "void_store_credit_idr"):
+        by_method[method] += refund
+        by_method[RefundMethod.STORE_CREDIT] += store_credit
     day = SaleReturn.objects.filter(
-        sale__shop=shop, sale__status=SaleStatus.COMPLETED, business_on=on_date
+        _money_moved("sale__"), sale__shop=shop, business_on=on_date
     )
     on_day = dict(day.values_list("pk", "refund_method"))
-    if not on_day:
-        return {}
     rows = defaultdict(list)
-    for pk, sale_id, refund in SaleReturn.objects.filter(
-        sale__in=day.values("sale_id")
-    ).values_list("pk", "sale_id", "refund_idr"):
-        rows[sale_id].append((pk, refund))
-    by_method: dict[str, int] = defaultdict(int)
+    if on_day:
+        for pk, sale_id, refund in SaleReturn.objects.filter(
+            sale__in=day.values("sale_id")
+        ).values_list("pk", "sale_id", "refund_idr"):
+            rows[sale_id].append((pk, refund))
     for sale in Sale.objects.filter(pk__in=rows).only(
-        "total_idr", "paid_idr", "outstanding_idr"
+        "total_idr", "paid_idr", "outstanding_idr", "status", "void_unpaid_idr"
     ):
         for pk, amount in money_back_by_return(sale, rows[sale.pk]).items():
-            if pk in on_day and amount:
+            if pk in on_day:
                 by_method[on_day[pk]] += amount
-    return by_method
+    return {method: amount for method, amount in by_method.items() if amount}
 
 
 def daily_summary(shop: Shop, on_date: date) -> dict:
-    """`period_summary` for one day plus money received by method (incl. credit
-    settlements), refunds paid out, and credit given that day.
+    """`period_summary` for one day plus the day's money: received by method
+    (incl. credit settlements), given back, and credit given that day.
 
-    `refunds_idr` is money that went out (cash or transfer);
-    `store_credit_refunds_idr` what went back onto store credit (no cash out).
-    Neither counts what only cut a kasbon, nor returns of sales voided later
-    (their payments are not in `received_by_method` either).
+    `refunds_by_method` is money that went out, by method (cash, transfer), by
+    returns and by voids of sales the customer cancelled; `refunds_idr` its sum;
+    `store_credit_refunds_idr` what went back onto store credit (no cash out);
+    `cash_net_idr` cash received less cash given back, the change in the drawer.
+    A sale voided as a mistake is in none of them, on any day.
     """
     summary = period_summary(shop, on_date, on_date)
     received = {
         row["method"]: row["amount"]
         for row in Payment.objects.filter(
-            sale__shop=shop, business_on=on_date, sale__status=SaleStatus.COMPLETED
+            _money_moved("sale__"), sale__shop=shop, business_on=on_date
         )
         .values("method")
         .annotate(amount=Sum("amount_idr"))
@@ -177,14 +206,17 @@ def daily_summary(shop: Shop, on_date: date) -> dict:
         received_by_method=received,
         received_idr=sum(received.values()),
         returns=returns.count(),
+        refunds_by_method=refunds,
         refunds_idr=sum(refunds.values()),
         store_credit_refunds_idr=store_credit,
+        cash_net_idr=received.get(PaymentMethod.CASH, 0)
+        - refunds.get(RefundMethod.CASH, 0),
         credit_given_idr=_completed(shop)
         .filter(business_on=on_date)
         .aggregate(n=Sum(F("total_idr") - F("paid_idr")))["n"]
         or 0,
         voided=Sale.objects.filter(
-            shop=shop, business_on=on_date, status=SaleStatus.VOIDED
+            shop=shop, voided_on=on_date, status=SaleStatus.VOIDED
         ).count(),
     )
     return summary

@@ -134,6 +134,19 @@ class RefundMethod(models.TextChoices):
     REDUCE_CREDIT = "reduce_credit", _("Reduce unpaid credit (kasbon)")
 
 
+class VoidMoney(models.TextChoices):
+    """What happened to the money of a voided sale (the Owner says at the void)."""
+
+    # The customer cancelled: what was paid and not yet given back went back
+    # on the void's day, so each day's money keeps what really moved that day.
+    CASH = "cash", _("Handed back in cash")
+    TRANSFER = "transfer", _("Handed back by transfer")
+    # Recorded by mistake (twice, wrong shop...): no money ever changed hands,
+    # so the sale's payments and refunds leave every day's money. Voids made
+    # before 2026-11-28 count as this, which is how they were always shown.
+    MISTAKE = "mistake", _("Recorded by mistake: no money changed hands")
+
+
 class SaleCounter(models.Model):
     """The last sale number of a shop; its row lock hands out numbers in order."""
 
@@ -216,6 +229,27 @@ class Sale(models.Model):
         verbose_name=_("voided by"),
     )
     void_reason = models.CharField(_("void reason"), max_length=200, blank=True)
+    voided_on = models.DateField(_("voided on (business date)"), null=True, blank=True)
+    void_money = models.CharField(
+        _("money at the void"),
+        max_length=10,
+        choices=VoidMoney.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    # What the void handed back (cash or transfer), gave back as store credit,
+    # and the unpaid credit (kasbon) it cancelled: kept so a day's money and the
+    # earlier returns' money parts can still be told after the void.
+    void_refund_idr = models.BigIntegerField(
+        _("money handed back at the void"), default=0, db_default=0
+    )
+    void_store_credit_idr = models.BigIntegerField(
+        _("store credit given back at the void"), default=0, db_default=0
+    )
+    void_unpaid_idr = models.BigIntegerField(
+        _("unpaid credit cancelled by the void"), default=0, db_default=0
+    )
 
     class Meta:
         verbose_name = _("sale")

@@ -48,6 +48,7 @@ from setia.sales.models import (
     SaleStatus,
     StockMovement,
     Variant,
+    VoidMoney,
 )
 from setia.sales.pricing import LineInput, load_variants, price_lines
 
@@ -68,6 +69,7 @@ __all__ = [
     "restocks_per_month",
     "settle_credit",
     "update_product",
+    "void_money_preview",
     "void_sale",
 ]
 
@@ -856,18 +858,44 @@ def _record_return(
     return sale_return
 
 
-def void_sale(shop: Shop, by: User, sale: Sale, *, reason: str) -> Sale:
+def void_sale(
+    shop: Shop,
+    by: User,
+    sale: Sale,
+    *,
+    reason: str,
+    money: str = VoidMoney.MISTAKE,
+) -> Sale:
     """Cancel a whole sale (Owner only): stock of pieces not yet returned goes back.
 
-    Store credit spent on the sale goes back only up to the money paid and not
-    yet given back by returns (a return refunded in cash already gave it back).
+    `money` says what happened to the money (`VoidMoney`): the customer
+    cancelled and what was paid and not yet given back goes back today in cash
+    or by transfer (the sale's earlier payments and refunds stay on their days),
+    or the sale was recorded by mistake and its money leaves every day. Store
+    credit spent on the sale goes back as store credit, up to the money paid and
+    not yet given back by returns (`void_money_preview`).
     """
     # The rules (tiers, program) under the token read inside the transaction.
     with transaction.atomic(), shop_settings_scope(shop.pk):
-        return _void_sale(shop, by, sale, reason=reason)
+        return _void_sale(shop, by, sale, reason=reason, money=money)
 
 
-def _void_sale(shop: Shop, by: User, sale: Sale, *, reason: str) -> Sale:
+def _unrefunded_idr(sale: Sale) -> int:
+    """Money paid for a sale (payments, settlements) not yet given back by its
+    returns; what cut the kasbon was never paid. Only before a void."""
+    money_back = sale.returned_idr - credit_cut_by_returns_idr(sale)
+    return max(0, sale.paid_idr - money_back)
+
+
+def void_money_preview(sale: Sale) -> tuple[int, int]:
+    """What a void of `sale` would give back now: (money to hand back in cash or
+    by transfer, store credit going back)."""
+    unrefunded = _unrefunded_idr(sale)
+    store_credit = loyalty.store_credit_back_on_void(sale, unrefunded)
+    return unrefunded - store_credit, store_credit
+
+
+def _void_sale(shop: Shop, by: User, sale: Sale, *, reason: str, money: str) -> Sale:
     is_owner = Membership.objects.filter(
         shop=shop, user=by, role=Role.OWNER, is_active=True
     ).exists()
@@ -878,6 +906,11 @@ def _void_sale(shop: Shop, by: User, sale: Sale, *, reason: str) -> Sale:
         return sale
     if not reason.strip():
         raise ValidationError(_("Give a reason for the void."), code="reason")
+    if money not in VoidMoney.values:
+        raise ValidationError(
+            _("Choose what happened to the money: handed back or never received."),
+            code="money",
+        )
     # Before the stock rows: locks are taken promo first, as in record_sale.
     promotions.reverse_sale_promotions(sale, by)
     left = returnable_quantities(sale)
@@ -886,26 +919,39 @@ def _void_sale(shop: Shop, by: User, sale: Sale, *, reason: str) -> Sale:
             _move_stock(
                 shop, by, line.variant, left[line.pk], MovementKind.VOID, sale=sale
             )
-    # Money paid and not yet given back by returns (read before the void zeroes
-    # the outstanding credit): at most this much store credit goes back.
-    money_back = sale.returned_idr - credit_cut_by_returns_idr(sale)
-    unrefunded = max(0, sale.paid_idr - money_back)
+    # Read before the void zeroes the outstanding credit.
+    unrefunded = _unrefunded_idr(sale)
+    sale.void_unpaid_idr = sale.outstanding_idr
     sale.status = SaleStatus.VOIDED
     sale.voided_at = timezone.now()
+    sale.voided_on = timezone.localdate(sale.voided_at)
     sale.voided_by = by
     sale.void_reason = reason.strip()[:200]
+    sale.void_money = money
     sale.outstanding_idr = 0
     sale.save(
         update_fields=[
             "status",
             "voided_at",
+            "voided_on",
             "voided_by",
             "void_reason",
+            "void_money",
+            "void_unpaid_idr",
             "outstanding_idr",
         ]
     )
-    loyalty.reverse_sale_void(sale, by, unrefunded_idr=unrefunded)
-    audit.record(shop, by, "sale.voided", sale)
+    # After the status: the customer's tier is worked out without this sale.
+    store_credit = loyalty.reverse_sale_void(sale, by, unrefunded_idr=unrefunded)
+    sale.void_store_credit_idr = store_credit
+    # A mistake never took the money, so none is handed back.
+    money_back = unrefunded - store_credit
+    sale.void_refund_idr = 0 if money == VoidMoney.MISTAKE else money_back
+    Sale.objects.filter(pk=sale.pk).update(
+        void_store_credit_idr=sale.void_store_credit_idr,
+        void_refund_idr=sale.void_refund_idr,
+    )
+    audit.record(shop, by, "sale.voided", sale, detail=money)
     return sale
 
 

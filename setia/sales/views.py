@@ -248,12 +248,18 @@ def sale_detail(request, sale_id: int):
         (line, left[line.pk], line.quantity - left[line.pk])
         for line in sale.lines.all()
     ]
+    is_owner = request.membership.is_owner
+    money_back, store_credit_back = (
+        services.void_money_preview(sale) if is_owner and not sale.is_voided else (0, 0)
+    )
     return render(
         request,
         "sales/detail.html",
         {
             "sale": sale,
             "lines": lines,
+            "void_money_back": money_back,
+            "void_store_credit_back": store_credit_back,
             "can_return": not sale.is_voided and any(n > 0 for _l, n, _r in lines),
             "returns": sale.returns.prefetch_related("lines__sale_line"),
             "payments": sale.payments.all(),
@@ -261,8 +267,13 @@ def sale_detail(request, sale_id: int):
             "settle_key": uuid.uuid4().hex,
             "return_key": uuid.uuid4().hex,
             "methods": COUNTER_METHODS,
+            # Store credit is money the shop owes: the Owner's to give (as on the
+            # loyalty page), and only to a named customer.
             "refund_methods": [
-                m for m in RefundMethod if m != RefundMethod.STORE_CREDIT
+                m
+                for m in RefundMethod
+                if m != RefundMethod.STORE_CREDIT
+                or (is_owner and sale.customer_id is not None)
             ],
         },
     )
@@ -295,6 +306,10 @@ def sale_return(request, sale_id: int):
     quantities = {
         line.pk: to_int(request.POST.get(f"r{line.pk}")) for line in sale.lines.all()
     }
+    refund_method = request.POST.get("refund_method", RefundMethod.CASH)
+    if refund_method == RefundMethod.STORE_CREDIT and not request.membership.is_owner:
+        messages.error(request, _("Only the Owner can refund to store credit."))
+        return redirect("sales:detail", sale.pk)
     try:
         services.record_return(
             request.shop,
@@ -302,7 +317,7 @@ def sale_return(request, sale_id: int):
             sale,
             quantities=quantities,
             reason=request.POST.get("reason", ""),
-            refund_method=request.POST.get("refund_method", RefundMethod.CASH),
+            refund_method=refund_method,
             idempotency_key=request.POST.get("key", ""),
         )
     except ValidationError as exc:
@@ -318,7 +333,13 @@ def void(request, sale_id: int):
     sale = _get_sale(request, sale_id)
     try:
         services.void_sale(
-            request.shop, request.user, sale, reason=request.POST.get("reason", "")
+            request.shop,
+            request.user,
+            sale,
+            reason=request.POST.get("reason", ""),
+            # No default: the Owner says whether money went back or the sale
+            # never happened, as each day's money depends on it.
+            money=request.POST.get("money", ""),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -356,6 +377,15 @@ def sale_list(request):
             "received": [
                 (PaymentMethod(method).label, amount)
                 for method, amount in summary["received_by_method"].items()
+            ],
+            "refunded": [
+                (
+                    _("Given back (cash)")
+                    if method == RefundMethod.CASH
+                    else _("Given back (transfer)"),
+                    amount,
+                )
+                for method, amount in sorted(summary["refunds_by_method"].items())
             ],
             "voided": SaleStatus.VOIDED,
         },

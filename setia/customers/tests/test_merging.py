@@ -172,3 +172,53 @@ def test_merge_keeps_a_marketing_yes_given_after_the_survivors_no(shop, owner):
 
     survivor.refresh_from_db()
     assert survivor.has_marketing_consent is True
+
+
+def test_relations_cover_every_key_to_customer_even_hidden_ones():
+    """A foreign key declared with related_name="+" is hidden from Customer's
+    related objects; a merge that missed it would leave the row to the delete
+    (SET_NULL on a promo code's use: the survivor could use a one-time code
+    again)."""
+    from django.apps import apps
+
+    covered = {(model, field.name) for model, field, _o in merging.customer_relations()}
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is Customer:
+                assert (model, field.name) in covered or (
+                    model is Customer and field.name == "referred_by"
+                ), f"{model._meta.label}.{field.name} is not moved by a merge"
+
+
+def test_merge_keeps_the_duplicates_promo_code_uses(shop, owner):
+    from django.core.exceptions import ValidationError
+
+    from setia.loyalty.models import PromoCode, PromoRedemption
+    from setia.sales import services as sales
+    from setia.sales.services import LineInput, PaymentInput
+    from setia.sales.tests.factories import make_product
+
+    variant = make_product(shop, price=150_000, grosir=0).variants.get()
+    PromoCode.objects.create(
+        shop=shop, code="SEKALI", discount_idr=25_000, max_uses_per_customer=1
+    )
+    survivor = CustomerFactory(shop=shop, name="Siti")
+    duplicate = CustomerFactory(shop=shop, name="Siti (nomor lama)")
+
+    def sell(customer):
+        return sales.record_sale(
+            shop,
+            owner,
+            lines=[LineInput(variant.pk, 1)],
+            payments=[PaymentInput("cash", None)],
+            idempotency_key=uuid.uuid4().hex,
+            customer=customer,
+            promo_code="SEKALI",
+        )
+
+    sell(duplicate)
+    merging.merge_customers(shop, owner, survivor, duplicate)
+    assert PromoRedemption.objects.get().customer_id == survivor.pk
+    # One person, one use: the merged customer cannot use it a second time.
+    with pytest.raises(ValidationError):
+        sell(survivor)

@@ -186,3 +186,33 @@ def test_phone_sales_day(phone_page, shop):
     assert page.inner_text("[data-testid=receipt-total]") == "Rp 75.000"
     assert "Pashmina beli 1 gratis 1" in page.inner_text("[data-testid=receipt]")
     screenshot(page, "sales-12-offer-receipt")
+
+
+def test_owner_voids_yesterdays_sale_and_today_shows_the_cash_going_out(
+    phone_page, shop
+):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from setia.sales.tests.factories import sell
+
+    page = phone_page
+    owner = MembershipFactory(shop=shop, role=Role.OWNER).user
+    variant = make_product(shop, name="Tunik Navy", price=150_000, grosir=0).variants
+    with time_machine.travel(timezone.now() - dt.timedelta(days=1), tick=False):
+        sale = sell(shop, owner, variant.get(), 1)
+    browser_login(page, owner.username, "rahasia-uji-123")
+    page.goto_path(f"/sales/{sale.pk}/")
+    page.click("details.card summary >> text=Batalkan penjualan ini")
+    page.fill("#void-reason", "Pembeli batal")
+    page.check("input[name=money][value=cash]")
+    no_sideways_scroll(page)
+    screenshot(page, "sales-13-void-money")
+    page.click("button.btn-danger")
+    page.wait_for_selector("text=Rp 150.000 dikembalikan tunai")
+    page.goto_path("/sales/")
+    assert page.inner_text("[data-testid=cash-net]") == "-Rp 150.000"
+    assert "Dikembalikan (tunai)" in page.inner_text("main")
+    screenshot(page, "sales-14-day-after-void")

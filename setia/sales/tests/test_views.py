@@ -162,7 +162,7 @@ def test_staff_cannot_void_owner_can(client, shop, staff_user, owner):
     client.force_login(staff_user)
     assert client.post(f"/sales/{sale.pk}/void/", {"reason": "x"}).status_code == 403
     client.force_login(owner)
-    client.post(f"/sales/{sale.pk}/void/", {"reason": "salah"})
+    client.post(f"/sales/{sale.pk}/void/", {"reason": "salah", "money": "mistake"})
     sale.refresh_from_db()
     assert sale.is_voided
 
@@ -252,3 +252,31 @@ def test_another_shops_item_in_the_form_is_dropped_not_shown(
     assert refused.status_code == 422
     assert not Sale.objects.exists()
     assert [line.variant_id for line in refused.context["state"].lines] == [mine.pk]
+
+
+def test_only_the_owner_refunds_a_return_to_store_credit(
+    client, shop, staff_user, owner
+):
+    """Store credit is money the shop owes; adding it is the Owner's (as on the
+    loyalty page), a return's included."""
+    from setia.loyalty import services as loyalty
+
+    variant = make_product(shop, stock=5).variants.get()
+    customer = make_customer(shop)
+    sale = sell(shop, owner, variant, 2, customer=customer)
+    line = sale.lines.get()
+    body = {f"r{line.pk}": "1", "reason": "ganti", "refund_method": "store_credit"}
+    client.force_login(staff_user)
+    assert (
+        'value="store_credit"' not in client.get(f"/sales/{sale.pk}/").content.decode()
+    )
+    response = client.post(
+        f"/sales/{sale.pk}/return/", {**body, "key": "s"}, follow=True
+    )
+    assert "Hanya Pemilik" in response.content.decode()
+    assert not SaleReturn.objects.exists()
+    assert loyalty.store_credit_balance(shop, customer) == 0
+    client.force_login(owner)
+    assert 'value="store_credit"' in client.get(f"/sales/{sale.pk}/").content.decode()
+    client.post(f"/sales/{sale.pk}/return/", {**body, "key": "o"})
+    assert loyalty.store_credit_balance(shop, customer) == 150_000
