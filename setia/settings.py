@@ -196,7 +196,17 @@ HUEY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "hide_database_error_text": {
+            "()": "setia.lib.log_privacy.HideDatabaseErrorText"
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["hide_database_error_text"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("SETIA_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING", "propagate": True},

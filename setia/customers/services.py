@@ -272,16 +272,19 @@ def add_customer(shop: Shop, by: User | None, data: dict) -> Customer:
     return customer
 
 
+def _phone_owner(shop: Shop, phone: str, other_than: int) -> Customer | None:
+    """The shop's customer with `phone`, other than customer `other_than`."""
+    return (
+        Customer.objects.filter(shop=shop, phone=phone).exclude(pk=other_than).first()
+    )
+
+
 @transaction.atomic
 def update_customer(shop: Shop, by: User | None, customer: Customer, data: dict):
     """Save changed profile fields; raise DuplicatePhone if the number is taken."""
     assert customer.shop_id == shop.pk
     if data.get("phone") and data["phone"] != customer.phone:
-        taken = (
-            Customer.objects.filter(shop=shop, phone=data["phone"])
-            .exclude(pk=customer.pk)
-            .first()
-        )
+        taken = _phone_owner(shop, data["phone"], customer.pk)
         if taken is not None:
             raise DuplicatePhone(taken)
     changed = []
@@ -290,7 +293,16 @@ def update_customer(shop: Shop, by: User | None, customer: Customer, data: dict)
             setattr(customer, key, value)
             changed.append(key)
     if changed:
-        customer.save()
+        try:
+            # A savepoint: another clerk may save the same number after the
+            # check; the unique constraint stops it and we say whose it is.
+            with transaction.atomic():
+                customer.save()
+        except IntegrityError:
+            taken = _phone_owner(shop, customer.phone, customer.pk)
+            if taken is None:
+                raise
+            raise DuplicatePhone(taken) from None
         audit.record(shop, by, "customer.updated", customer, fields=changed)
     return customer
 

@@ -176,3 +176,27 @@ def test_short_name_prefix_sorted_by_last_purchase_keeps_the_order(shop):
     add("Ani Lain", "+6281340000004", dt.date(2026, 11, 20))
     found = list(services.filter_customers(shop, {"q": "y", "sort": "last_purchase"}))
     assert found == [recent, old, never]
+
+
+def test_edit_racing_another_clerk_to_a_number_says_it_is_taken(
+    shop, owner, monkeypatch
+):
+    """The other clerk saves the number after this edit's check: the unique
+    constraint stops it, and the Owner hears whose number it is (a database
+    error would also have put the number in the log on PostgreSQL)."""
+    siti = CustomerFactory(shop=shop, name="Siti", phone="+6281211110001")
+    rina = CustomerFactory(shop=shop, name="Rina", phone="+6281211110002")
+    real_check = services._phone_owner
+    calls = []
+
+    def check_before_the_other_clerk_committed(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real_check(*args)
+
+    monkeypatch.setattr(
+        services, "_phone_owner", check_before_the_other_clerk_committed
+    )
+    with pytest.raises(services.DuplicatePhone) as caught:
+        services.update_customer(shop, owner, rina, {"phone": siti.phone})
+    assert caught.value.existing == siti
+    assert Customer.objects.get(pk=rina.pk).phone == "+6281211110002"
