@@ -199,7 +199,9 @@ def daily_summary(shop: Shop, on_date: date) -> dict:
         .annotate(amount=Sum("amount_idr"))
         .order_by("method")
     }
-    returns = SaleReturn.objects.filter(sale__shop=shop, business_on=on_date)
+    returns = SaleReturn.objects.filter(
+        _money_moved("sale__"), sale__shop=shop, business_on=on_date
+    )
     refunds = _refunds_on(shop, on_date)
     store_credit = refunds.pop(RefundMethod.STORE_CREDIT, 0)
     summary.update(

@@ -94,10 +94,12 @@ def coupon_text(coupon) -> str:
 
 
 def whatsapp_url(sale: Sale) -> str:
-    """wa.me link to the customer's number, or a number-less share link."""
+    """wa.me link to the customer's number, or a number-less share link (no
+    customer, or one whose data was erased: the placeholder is no number)."""
     text = receipt_text(sale)
-    if sale.customer is not None and sale.customer.phone:
-        return wa_link(sale.customer.phone, text)
+    customer = sale.customer
+    if customer is not None and customer.phone and customer.erased_at is None:
+        return wa_link(customer.phone, text)
     from urllib.parse import quote
 
     return f"https://wa.me/?text={quote(text)}"

@@ -60,6 +60,7 @@ __all__ = [
     "create_product",
     "customer_outstanding_idr",
     "daily_summary",
+    "mistake_void_allowed",
     "open_credit_sales",
     "period_summary",
     "purchase_rows",
@@ -865,6 +866,7 @@ def void_sale(
     *,
     reason: str,
     money: str = VoidMoney.MISTAKE,
+    expected_refund_idr: int | None = None,
 ) -> Sale:
     """Cancel a whole sale (Owner only): stock of pieces not yet returned goes back.
 
@@ -873,11 +875,21 @@ def void_sale(
     or by transfer (the sale's earlier payments and refunds stay on their days),
     or the sale was recorded by mistake and its money leaves every day. Store
     credit spent on the sale goes back as store credit, up to the money paid and
-    not yet given back by returns (`void_money_preview`).
+    not yet given back by returns (`void_money_preview`). A sale after which
+    money moved (a return gave some back, a kasbon payment came in) was no
+    mistake (`mistake_void_allowed`). `expected_refund_idr`: the hand-back the
+    Owner was shown; the void is refused if it is no longer the amount.
     """
     # The rules (tiers, program) under the token read inside the transaction.
     with transaction.atomic(), shop_settings_scope(shop.pk):
-        return _void_sale(shop, by, sale, reason=reason, money=money)
+        return _void_sale(
+            shop,
+            by,
+            sale,
+            reason=reason,
+            money=money,
+            expected_refund_idr=expected_refund_idr,
+        )
 
 
 def _unrefunded_idr(sale: Sale) -> int:
@@ -895,7 +907,26 @@ def void_money_preview(sale: Sale) -> tuple[int, int]:
     return unrefunded - store_credit, store_credit
 
 
-def _void_sale(shop: Shop, by: User, sale: Sale, *, reason: str, money: str) -> Sale:
+def mistake_void_allowed(sale: Sale) -> bool:
+    """Whether `sale` may be voided as recorded by mistake: only while no money
+    moved after it (no return gave money back, no kasbon payment came in).
+    Otherwise that money would drop out of the days it really moved in."""
+    if sale.returned_idr - credit_cut_by_returns_idr(sale) > 0:
+        return False
+    return not Payment.objects.filter(
+        sale_id=sale.pk, kind=Payment.Kind.SETTLEMENT
+    ).exists()
+
+
+def _void_sale(
+    shop: Shop,
+    by: User,
+    sale: Sale,
+    *,
+    reason: str,
+    money: str,
+    expected_refund_idr: int | None,
+) -> Sale:
     is_owner = Membership.objects.filter(
         shop=shop, user=by, role=Role.OWNER, is_active=True
     ).exists()
@@ -911,6 +942,25 @@ def _void_sale(shop: Shop, by: User, sale: Sale, *, reason: str, money: str) -> 
             _("Choose what happened to the money: handed back or never received."),
             code="money",
         )
+    if money == VoidMoney.MISTAKE and not mistake_void_allowed(sale):
+        raise ValidationError(
+            _(
+                "Money already moved for this sale (a return or a kasbon payment),"
+                " so it was not recorded by mistake: choose how the rest goes back."
+            ),
+            code="money_moved",
+        )
+    if money != VoidMoney.MISTAKE and expected_refund_idr is not None:
+        now = void_money_preview(sale)[0]
+        if now != expected_refund_idr:
+            raise ValidationError(
+                _(
+                    "The money to hand back is now %(amount)s: something changed on"
+                    " this sale. Check it and void again."
+                ),
+                code="changed",
+                params={"amount": format_rupiah(now)},
+            )
     # Before the stock rows: locks are taken promo first, as in record_sale.
     promotions.reverse_sale_promotions(sale, by)
     left = returnable_quantities(sale)

@@ -259,6 +259,9 @@ def sale_detail(request, sale_id: int):
             "sale": sale,
             "lines": lines,
             "void_money_back": money_back,
+            "void_as_mistake": is_owner
+            and not sale.is_voided
+            and services.mistake_void_allowed(sale),
             "void_store_credit_back": store_credit_back,
             "can_return": not sale.is_voided and any(n > 0 for _l, n, _r in lines),
             "returns": sale.returns.prefetch_related("lines__sale_line"),
@@ -340,6 +343,12 @@ def void(request, sale_id: int):
             # No default: the Owner says whether money went back or the sale
             # never happened, as each day's money depends on it.
             money=request.POST.get("money", ""),
+            # The hand-back the page showed: refused if a return changed it.
+            expected_refund_idr=(
+                to_int(request.POST["expected_refund"], default=-1)
+                if "expected_refund" in request.POST
+                else None
+            ),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -221,3 +221,76 @@ def test_the_guides_drawer_example_is_what_setia_shows(staff_client, shop, owner
     guide = staff_client.get("/guide/cara-pakai/").content.decode()
     for said in ("Rp 150.000", "−Rp 150.000", "Rp 400.000", "Rp 250.000"):
         assert said in guide
+
+
+@pytest.mark.parametrize("method", [RefundMethod.CASH, RefundMethod.STORE_CREDIT])
+def test_no_mistake_void_once_a_return_gave_money_back(shop, owner, method):
+    """The return's money really went out (or onto store credit): calling the
+    sale a mistake would drop it from every day."""
+    customer = make_customer(shop)
+    with _days_ago(1):
+        sale = sell(shop, owner, _variant(shop), 2, customer=customer)
+        services.record_return(
+            shop,
+            owner,
+            sale,
+            quantities={sale.lines.get().pk: 1},
+            reason="ukuran",
+            refund_method=method,
+        )
+    sale.refresh_from_db()
+    assert not services.mistake_void_allowed(sale)
+    with pytest.raises(ValidationError) as caught:
+        services.void_sale(shop, owner, sale, reason="dobel", money=VoidMoney.MISTAKE)
+    assert caught.value.code == "money_moved"
+    services.void_sale(shop, owner, sale, reason="batal", money=VoidMoney.CASH)
+    yesterday, today = _day(shop, 1), _day(shop, 0)
+    given = yesterday["refunds_idr"] + yesterday["store_credit_refunds_idr"]
+    assert (given, today["refunds_by_method"]) == (100_000, {"cash": 100_000})
+
+
+def test_no_mistake_void_once_a_kasbon_payment_came_in(shop, owner):
+    sale = services.record_sale(
+        shop,
+        owner,
+        lines=[LineInput(_variant(shop).pk, 1)],
+        payments=[PaymentInput("cash", 0)],
+        customer=make_customer(shop),
+        on_credit=True,
+        idempotency_key="k",
+    )
+    services.settle_credit(shop, owner, sale, method="cash", amount_idr=40_000)
+    sale.refresh_from_db()
+    assert not services.mistake_void_allowed(sale)
+    with pytest.raises(ValidationError):
+        services.void_sale(shop, owner, sale, reason="dobel", money=VoidMoney.MISTAKE)
+
+
+def test_void_refuses_an_amount_that_changed_since_the_page_showed_it(
+    owner_client, shop, owner
+):
+    """The page said Rp 200.000; a return then gave Rp 100.000 back: the Owner
+    must not hand over what the page said."""
+    sale = sell(shop, owner, _variant(shop), 2)
+    page = owner_client.get(f"/sales/{sale.pk}/").content.decode()
+    assert 'name="expected_refund" value="200000"' in page
+    services.record_return(
+        shop,
+        owner,
+        sale,
+        quantities={sale.lines.get().pk: 1},
+        reason="ukuran",
+        refund_method=RefundMethod.CASH,
+    )
+    response = owner_client.post(
+        f"/sales/{sale.pk}/void/",
+        {"reason": "batal", "money": "cash", "expected_refund": "200000"},
+        follow=True,
+    )
+    assert not Sale.objects.get(pk=sale.pk).is_voided
+    assert "Rp 100.000" in response.content.decode()
+    owner_client.post(
+        f"/sales/{sale.pk}/void/",
+        {"reason": "batal", "money": "cash", "expected_refund": "100000"},
+    )
+    assert Sale.objects.get(pk=sale.pk).void_refund_idr == 100_000
