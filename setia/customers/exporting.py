@@ -8,6 +8,8 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.db.models import QuerySet
+
 from setia.accounts import audit
 from setia.accounts.models import Shop, User
 from setia.customers.models import Customer
@@ -30,10 +32,16 @@ COLUMNS = [
 _GENDER_TEXT = {"f": "P", "m": "L", "": ""}
 
 
+def exported_customers(shop: Shop) -> QuerySet[Customer]:
+    """Every customer but the erased: they have no data left to export, and a
+    placeholder row would be refused when the file is imported again."""
+    return Customer.objects.filter(shop=shop, erased_at__isnull=True)
+
+
 def export_rows(shop: Shop) -> Iterator[list[str]]:
     """The header, then one row per customer (streamed)."""
     yield [header for header, _name in COLUMNS]
-    qs = Customer.objects.filter(shop=shop).order_by("name", "id")
+    qs = exported_customers(shop).order_by("name", "id")
     for c in qs.iterator(chunk_size=2000):
         birthday = ""
         if c.birth_day and c.birth_month:

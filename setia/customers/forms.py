@@ -7,6 +7,7 @@ from setia.customers.models import (
     ConsentPurpose,
     ConsentSource,
     Customer,
+    ErasureReason,
     InteractionKind,
 )
 from setia.customers.normalize import MONTHS_ID, parse_tags
@@ -57,8 +58,14 @@ class CustomerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["birth_month"].widget = forms.Select(choices=MONTH_CHOICES)
         self.fields["birth_day"].widget.attrs.update(min=1, max=31)
-        if self.instance.pk and self.instance.referred_by_id:
+        if self._erased_referrer() is None and self.instance.referred_by_id:
             self.initial["referred_by_phone"] = self.instance.referred_by.phone
+
+    def _erased_referrer(self) -> Customer | None:
+        """The referrer when their data was erased: the field then stays empty
+        (the placeholder is no number) and an empty field keeps the link."""
+        referrer = self.instance.referred_by if self.instance.pk else None
+        return referrer if referrer is not None and referrer.erased_at else None
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data["phone"])
@@ -78,7 +85,7 @@ class CustomerForm(forms.ModelForm):
     def clean_referred_by_phone(self):
         raw = self.cleaned_data.get("referred_by_phone", "").strip()
         if not raw:
-            return None
+            return self._erased_referrer()
         e164 = normalize_phone(raw)
         referrer = Customer.objects.filter(shop=self.shop, phone=e164).first()
         if referrer is None:
@@ -195,3 +202,39 @@ class NoticeForm(forms.Form):
     text = forms.CharField(
         label=_("Privacy notice"), widget=forms.Textarea(attrs={"rows": 8})
     )
+
+
+# The word the Owner types to confirm an erasure, in the page's language
+# ("HAPUS" in Indonesian); any case, spaces around it ignored.
+CONFIRM_WORD = _("ERASE")
+
+
+class ErasureForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why"),
+        choices=ErasureReason.choices,
+        initial=ErasureReason.REQUEST,
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.CharField(max_length=20)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = _("Type %(word)s to confirm") % {
+            "word": CONFIRM_WORD
+        }
+        self.fields["confirm"].widget.attrs.update(
+            {
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "data-testid": "erase-confirm",
+            }
+        )
+
+    def clean_confirm(self):
+        if self.cleaned_data["confirm"].strip().upper() != str(CONFIRM_WORD).upper():
+            raise ValidationError(
+                _("Type %(word)s to confirm.") % {"word": CONFIRM_WORD}
+            )
+        return self.cleaned_data["confirm"]

@@ -109,6 +109,9 @@ def merge_customers(
         )
     }
     survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+    if survivor.erased_at is not None or duplicate.erased_at is not None:
+        # Merging would copy fields and move history onto or off an anonymised row.
+        raise ValueError("an erased customer cannot be merged")
     for hook in merge_hooks():
         hook(survivor, duplicate)
     moved: dict[str, int] = {}
@@ -185,7 +188,9 @@ def probable_duplicates(shop: Shop, limit: int = 50) -> list[list[Customer]]:
     share a first word and are 85 % alike (difflib) also count.
     """
     blocks: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
-    rows = Customer.objects.filter(shop=shop).values_list("id", "name", "area")
+    rows = Customer.objects.filter(shop=shop, erased_at__isnull=True).values_list(
+        "id", "name", "area"
+    )
     for pk, name, area in rows.iterator(chunk_size=5000):
         key = name_key(name)
         if not key:

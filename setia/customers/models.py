@@ -31,6 +31,17 @@ class AcquisitionSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# An erased customer's number: letters only, never digits, so no number parser,
+# wa.me link, search or import can read it as (or match it to) a real number.
+ERASED_PHONE_PREFIX = "erased-"
+_DIGITS_AS_LETTERS = str.maketrans("0123456789", "abcdefghij")
+
+
+def erased_phone(pk: int) -> str:
+    """The placeholder number of erased customer `pk`, unique like the pk."""
+    return ERASED_PHONE_PREFIX + str(pk).translate(_DIGITS_AS_LETTERS)
+
+
 class Customer(models.Model):
     shop = models.ForeignKey(
         "accounts.Shop",
@@ -95,6 +106,11 @@ class Customer(models.Model):
     search_text = models.CharField(
         _("search text"), max_length=255, blank=True, editable=False
     )
+    # Set when the shop erased the customer's personal data on request (UU PDP,
+    # setia.customers.erasure); the row stays because sales and ledgers point at it.
+    erased_at = models.DateTimeField(
+        _("personal data erased at"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -139,7 +155,10 @@ class Customer(models.Model):
     def save(self, *args, **kwargs):
         from setia.customers.normalize import search_text_for
 
-        self.search_text = search_text_for(self.name, self.phone)
+        # An erased customer is found by no search, not even by the placeholder.
+        self.search_text = (
+            "" if self.erased_at else search_text_for(self.name, self.phone)
+        )
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and (
             "name" in update_fields or "phone" in update_fields
@@ -152,7 +171,7 @@ class Customer(models.Model):
         """The number as people write it here: ``0812-3456-7890``."""
         from setia.lib.phones import display_phone
 
-        return display_phone(self.phone)
+        return "" if self.erased_at else display_phone(self.phone)
 
     @property
     def birthday_label(self) -> str:
@@ -217,6 +236,7 @@ class ConsentSource(models.TextChoices):
     WHATSAPP_REPLY = "whatsapp_reply", _("WhatsApp reply")
     FORM = "form", _("Form")
     IMPORT = "import", _("Import")
+    ERASURE = "erasure", _("Personal data erased")
 
 
 class ConsentEvent(AppendOnlyModel):
@@ -277,6 +297,14 @@ class ConsentEvent(AppendOnlyModel):
     def __str__(self) -> str:
         state = "+" if self.is_granted else "-"
         return f"{state}{self.purpose}/{self.channel}"
+
+
+class ErasureReason(models.TextChoices):
+    """Why a customer's data was erased: a fixed code, because a reason typed
+    in words could name the person in the audit log."""
+
+    REQUEST = "request", _("The customer asked for it")
+    MISTAKE = "mistake", _("Recorded by mistake or without permission")
 
 
 class InteractionKind(models.TextChoices):

@@ -9,6 +9,7 @@ Public for other apps:
   · marketing_whatsapp_customers(shop)
 - current_notice(shop) · record_consent(...) · due_follow_ups(shop, on_date)
 - merge_customers(shop, by, survivor, duplicate) (in setia.customers.merging)
+- erase_customer(shop, by, customer, reason=…) (in setia.customers.erasure)
 """
 
 import datetime as dt
@@ -108,7 +109,9 @@ def matching_customers(
     qs = Customer.objects.filter(shop=shop)
     order = BY_LAST_PURCHASE if by_last_purchase else BY_NAME
     if not needle:
-        return qs.order_by(*order)
+        # Erased customers are in no list. A needle never matches them anyway:
+        # their search text is empty and their placeholder number has no "+62".
+        return qs.filter(erased_at__isnull=True).order_by(*order)
     if len(needle) < 3:
         return _starting_with(qs, needle, by_last_purchase, shop.pk)
     if connection.vendor == "sqlite":
@@ -283,6 +286,7 @@ def _phone_owner(shop: Shop, phone: str, other_than: int) -> Customer | None:
 def update_customer(shop: Shop, by: User | None, customer: Customer, data: dict):
     """Save changed profile fields; raise DuplicatePhone if the number is taken."""
     assert customer.shop_id == shop.pk
+    _refuse_erased(customer)
     if data.get("phone") and data["phone"] != customer.phone:
         taken = _phone_owner(shop, data["phone"], customer.pk)
         if taken is not None:
@@ -364,6 +368,7 @@ def record_consent(
 
     Withdrawal is a new event with ``is_granted=False``; nothing is edited.
     """
+    _refuse_erased(customer)
     shop = customer.shop
     notice = notice or current_notice(shop)
     state = consent_state(customer)
@@ -394,6 +399,12 @@ def record_consent(
             fields=sorted({f"{e.purpose}.{e.channel}" for e in events}),
         )
     return events
+
+
+def _refuse_erased(customer: Customer) -> None:
+    # An erased customer who comes back is a new customer, with new answers.
+    if customer.erased_at is not None:
+        raise ValueError("the customer's personal data was erased")
 
 
 def _refresh_marketing_flag(customer: Customer) -> None:
@@ -443,7 +454,9 @@ def with_consent(
 
 def marketing_whatsapp_customers(shop: Shop) -> QuerySet[Customer]:
     """Customers who may receive marketing messages on WhatsApp (for campaigns)."""
-    base = Customer.objects.filter(shop=shop, has_marketing_consent=True)
+    base = Customer.objects.filter(
+        shop=shop, has_marketing_consent=True, erased_at__isnull=True
+    )
     return with_consent(base, ConsentPurpose.MARKETING, ConsentChannel.WHATSAPP)
 
 
@@ -480,6 +493,7 @@ def log_interaction(
     follow_up_on: dt.date | None = None,
 ) -> Interaction:
     """Add a visit, chat, complaint or request to the customer's timeline."""
+    _refuse_erased(customer)
     interaction = Interaction.objects.create(
         shop=customer.shop,
         customer=customer,

@@ -18,6 +18,7 @@ urlpatterns = [
         name="interaction_add",
     ),
     path("<int:customer_id>/merge/", views.merge, name="merge"),
+    path("<int:customer_id>/erase/", views.customer_erase, name="erase"),
     path("follow-ups/", views.follow_ups, name="follow_ups"),
     path(
         "follow-ups/<int:interaction_id>/done/",

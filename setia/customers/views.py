@@ -17,11 +17,12 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from setia.accounts.decorators import owner_required, staff_required
-from setia.customers import exporting, importing, merging, services
+from setia.customers import erasure, exporting, importing, merging, services
 from setia.customers.forms import (
     MONTH_CHOICES,
     ConsentForm,
     CustomerForm,
+    ErasureForm,
     InteractionForm,
     NoticeForm,
     QuickAddForm,
@@ -97,9 +98,7 @@ def customer_list(request):
     else:
         source = request.GET
         names = tuple(k for k in LIST_PARAMS if k not in TYPED_PARAMS)
-    params = {
-        k: (source.get(k, "").strip() if k in names else "") for k in LIST_PARAMS
-    }
+    params = {k: (source.get(k, "").strip() if k in names else "") for k in LIST_PARAMS}
     qs = services.filter_customers(request.shop, params)
     page = ListPage.fetch(qs, source.get("page", ""))
     context = {
@@ -108,7 +107,9 @@ def customer_list(request):
         "params": params,
         "types": CustomerType.choices,
         "months": MONTH_CHOICES[1:],
-        "total": Customer.objects.filter(shop=request.shop).count()
+        "total": Customer.objects.filter(
+            shop=request.shop, erased_at__isnull=True
+        ).count()
         if not request.htmx
         else None,
     }
@@ -133,6 +134,15 @@ def customer_search(request):
 
 def _get_customer(request, customer_id) -> Customer:
     return get_object_or_404(Customer, shop=request.shop, pk=customer_id)
+
+
+def _get_unerased_customer(request, customer_id) -> Customer:
+    """The shop's customer, 404 when their data was erased: nothing more may be
+    written about them (a person who comes back is added as a new customer)."""
+    customer = _get_customer(request, customer_id)
+    if customer.erased_at is not None:
+        raise Http404
+    return customer
 
 
 def extra_panels(request, customer) -> list[str]:
@@ -165,11 +175,17 @@ def extra_panels(request, customer) -> list[str]:
 @staff_required
 def customer_detail(request, customer_id):
     customer = _get_customer(request, customer_id)
+    return _render_detail(request, customer, ErasureForm())
+
+
+def _render_detail(request, customer, erase_form):
+    erased = customer.erased_at is not None
     interactions = customer.interactions.select_related("logged_by")[:50]
     context = {
         "customer": customer,
-        "phone_display": display_phone(customer.phone),
-        "wa_url": wa_link(customer.phone),
+        "phone_display": "" if erased else display_phone(customer.phone),
+        "wa_url": "" if erased else wa_link(customer.phone),
+        "erase_form": erase_form,
         "interactions": interactions,
         "interaction_form": InteractionForm(
             initial={"happened_on": timezone.localdate(), "kind": "visit"}
@@ -181,6 +197,22 @@ def customer_detail(request, customer_id):
         "today": timezone.localdate(),
     }
     return render(request, "customers/detail.html", context)
+
+
+@owner_required
+@require_POST
+def customer_erase(request, customer_id):
+    """Erase the customer's personal data (Owner, typed confirmation)."""
+    customer = _get_customer(request, customer_id)
+    if customer.erased_at is None:  # else a second tap: it is done already
+        form = ErasureForm(request.POST)
+        if not form.is_valid():
+            return _render_detail(request, customer, form)
+        erasure.erase_customer(
+            request.shop, request.user, customer, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("The customer's personal data was erased."))
+    return redirect("customers:detail", customer_id=customer.pk)
 
 
 @staff_required
@@ -232,7 +264,7 @@ def customer_add(request):
 
 @staff_required
 def customer_edit(request, customer_id):
-    customer = _get_customer(request, customer_id)
+    customer = _get_unerased_customer(request, customer_id)
     form = CustomerForm(request.POST or None, shop=request.shop, instance=customer)
     if request.method == "POST" and form.is_valid():
         data = form.profile_data()
@@ -252,7 +284,7 @@ def customer_edit(request, customer_id):
 
 @staff_required
 def customer_consent(request, customer_id):
-    customer = _get_customer(request, customer_id)
+    customer = _get_unerased_customer(request, customer_id)
     notice = services.current_notice(request.shop)
     form = ConsentForm(
         request.POST or None, state=services.consent_state(customer), prefix="consent"
@@ -278,7 +310,7 @@ def customer_consent(request, customer_id):
 @staff_required
 @require_POST
 def interaction_add(request, customer_id):
-    customer = _get_customer(request, customer_id)
+    customer = _get_unerased_customer(request, customer_id)
     form = InteractionForm(request.POST)
     if form.is_valid():
         services.log_interaction(customer, request.user, **form.cleaned_data)
@@ -511,12 +543,14 @@ def merge(request, customer_id):
     The number is looked up by POST so it never lands in a URL; the merge itself
     happens only on the confirm form, which posts `other`.
     """
-    survivor = _get_customer(request, customer_id)
+    survivor = _get_unerased_customer(request, customer_id)
     other = None
     other_id = request.POST.get("other") or request.GET.get("other")
     phone = request.POST.get("phone", "").strip()
     if other_id and other_id.isdigit():
-        other = get_object_or_404(Customer, shop=request.shop, pk=int(other_id))
+        other = get_object_or_404(
+            Customer, shop=request.shop, pk=int(other_id), erased_at__isnull=True
+        )
     elif phone:
         other = services.find_by_phone(request.shop, phone)
         if other is None:
@@ -544,7 +578,7 @@ def export(request):
     stamp = timezone.localdate().isoformat()
     filename = f"pelanggan-{request.shop.slug}-{stamp}.{kind}"
     if kind == "csv":
-        count = Customer.objects.filter(shop=request.shop).count()
+        count = exporting.exported_customers(request.shop).count()
         exporting.record_export(request.shop, request.user, "csv", count)
         response = StreamingHttpResponse(
             exporting.csv_lines(request.shop), content_type="text/csv; charset=utf-8"

@@ -61,7 +61,8 @@ def at_risk(scores: QuerySet[CustomerScore]) -> QuerySet[CustomerScore]:
     customer when scores are computed.
     """
     return (
-        scores.filter(is_at_risk=True)
+        # An erased customer cannot be greeted back: nothing to act on.
+        scores.filter(is_at_risk=True, customer__erased_at__isnull=True)
         .select_related("customer")
         .order_by("tier", "-value_at_stake_idr", "customer_id")
     )

@@ -37,9 +37,15 @@ def active_card(shop, customer) -> MemberCard | None:
     ).first()
 
 
+def _refuse_erased(customer) -> None:
+    if customer.erased_at is not None:
+        raise ValueError("the customer's personal data was erased")
+
+
 @transaction.atomic
 def issue_member_card(shop, customer, *, by) -> MemberCard:
     """Give the customer a card with a fresh code, revoking any older one."""
+    _refuse_erased(customer)
     now = timezone.now()
     MemberCard.objects.filter(
         shop=shop, customer=customer, revoked_at__isnull=True
@@ -98,6 +104,7 @@ def own_page_token(link: OwnPageLink) -> str:
 @transaction.atomic
 def issue_own_page_link(shop, customer, *, by) -> OwnPageLink:
     """A new secret link for the customer's own page; older links stop working."""
+    _refuse_erased(customer)
     OwnPageLink.objects.filter(
         shop=shop, customer=customer, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
@@ -115,6 +122,20 @@ def revoke_own_page_link(shop, customer, *, by) -> int:
     ).update(revoked_at=timezone.now())
     audit.record(shop, by, "loyalty.own_link_revoked", customer, detail=f"{count}")
     return count
+
+
+@transaction.atomic
+def revoke_for_erasure(shop, customer) -> tuple[int, int]:
+    """Stop every card and own-page link of a customer whose data is being
+    erased; returns (cards, links). The customers app records the audit event."""
+    now = timezone.now()
+    cards = MemberCard.objects.filter(
+        shop=shop, customer=customer, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    links = OwnPageLink.objects.filter(
+        shop=shop, customer=customer, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    return cards, links
 
 
 def active_own_link(shop, customer) -> OwnPageLink | None:
@@ -179,8 +200,12 @@ def members_with_points_expiring(shop, within_days: int = 30, today=None):
         .distinct()
     )
     rows = []
+    # An erased customer cannot be reminded: the shop no longer has the number.
     for account in PointsAccount.objects.filter(
-        pk__in=list(account_ids), balance__gt=0, customer__isnull=False
+        pk__in=list(account_ids),
+        balance__gt=0,
+        customer__isnull=False,
+        customer__erased_at__isnull=True,
     ).select_related("customer"):
         soon = [
             lot

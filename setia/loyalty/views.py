@@ -51,6 +51,14 @@ def _customer(request, customer_id) -> Customer:
     return get_object_or_404(Customer, shop=request.shop, pk=customer_id)
 
 
+def _unerased_customer(request, customer_id) -> Customer:
+    """404 for a customer whose data was erased: no new card or own-page link
+    may point anyone at them again."""
+    return get_object_or_404(
+        Customer, shop=request.shop, pk=customer_id, erased_at__isnull=True
+    )
+
+
 @staff_required
 def index(request):
     shop = request.shop
@@ -348,7 +356,7 @@ def store_credit(request, customer_id):
 
 @staff_required
 def card(request, customer_id):
-    customer = _customer(request, customer_id)
+    customer = _unerased_customer(request, customer_id)
     card = members.ensure_member_card(request.shop, customer, by=request.user)
     account = PointsAccount.objects.filter(shop=request.shop, customer=customer).first()
     return render(
@@ -366,7 +374,7 @@ def card(request, customer_id):
 @require_GET
 @staff_required
 def card_png(request, customer_id):
-    customer = _customer(request, customer_id)
+    customer = _unerased_customer(request, customer_id)
     card = members.active_card(request.shop, customer)
     if card is None:
         return redirect("loyalty:card", customer.pk)
@@ -384,7 +392,7 @@ def card_png(request, customer_id):
 @require_POST
 @staff_required
 def card_reissue(request, customer_id):
-    customer = _customer(request, customer_id)
+    customer = _unerased_customer(request, customer_id)
     members.issue_member_card(request.shop, customer, by=request.user)
     messages.success(
         request, _("New member card issued; the old code no longer works.")
@@ -395,7 +403,7 @@ def card_reissue(request, customer_id):
 @require_POST
 @staff_required
 def own_link(request, customer_id):
-    customer = _customer(request, customer_id)
+    customer = _unerased_customer(request, customer_id)
     members.issue_own_page_link(request.shop, customer, by=request.user)
     messages.success(request, _("New link made; older links no longer work."))
     return redirect("loyalty:member", customer.pk)

@@ -23,7 +23,9 @@ def home_context(request) -> dict:
     context = {
         "today": history.period_summary(shop, today, today),
         "month": history.period_summary(shop, month_start, today),
-        "customer_count": Customer.objects.filter(shop=shop).count(),
+        "customer_count": Customer.objects.filter(
+            shop=shop, erased_at__isnull=True
+        ).count(),
         "follow_ups": list(
             customer_services.due_follow_ups(shop, today).select_related("customer")[:5]
         ),

@@ -396,6 +396,13 @@ def record_sale(
         raise ValidationError(_("Missing sale key; reload the page."), code="key")
     if customer is not None and customer.shop_id != shop.pk:
         raise ValidationError(_("Unknown customer."), code="customer")
+    if customer is not None and customer.erased_at is not None:
+        # A sale screen opened before the erasure: the person asked to be
+        # forgotten, so a new sale is a walk-in's or a new customer's.
+        raise ValidationError(
+            _("This customer's data was erased; sell as a walk-in or add them anew."),
+            code="erased",
+        )
     if not lines:
         raise ValidationError(_("Add at least one item."), code="empty")
     # The catalogue rows are read before the transaction: on SQLite writers take

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from setia.accounts.models import Shop
 from setia.customers import exporting, importing
-from setia.customers.models import Customer, ImportJob
+from setia.customers.models import ImportJob
 from setia.customers.vcards import read_contacts
 from setia.lib import tabular
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             count = exporting.write_export(shop_obj, None, options["file"])
             self.stdout.write(f"{count} customers written to {options['file']}")
         else:
-            qs = Customer.objects.filter(shop=shop_obj).order_by("name", "id")
+            qs = exporting.exported_customers(shop_obj).order_by("name", "id")
             for phone, name in qs.values_list("phone", "name").iterator(5000):
                 self.stdout.write(f"{phone}\t{name}")
 
