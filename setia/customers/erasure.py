@@ -12,7 +12,9 @@ customer's row locked (a sale being saved for them waits, see merging):
 - consent: a withdrawal is appended for every answer that is "yes" now;
 - member cards and own-page links stop working (setia.loyalty.members);
 - customer-file uploads of the shop still waiting for confirmation are
-  cancelled: confirming one made before the erasure would add the person back.
+  cancelled: confirming one made before the erasure would add the person back;
+- the number is kept only as a keyed hash (`ErasedNumber`): later file imports
+  (customer lists, sales histories) leave it out, whenever the file was made.
 
 Kept as they are: the customer type (a price rule), the last purchase date
 (from sales), referral links, analysis scores (numbers only), campaign
@@ -33,10 +35,12 @@ from setia.customers.models import (
     ConsentEvent,
     ConsentSource,
     Customer,
+    ErasedNumber,
     ErasureReason,
     ImportJob,
     ImportStatus,
     Interaction,
+    erased_number_digest,
     erased_phone,
 )
 from setia.loyalty import members
@@ -80,6 +84,10 @@ def erase_customer(
     interactions, _counts = Interaction.objects.filter(customer=customer).delete()
     cards, links = members.revoke_for_erasure(shop, customer)
     uploads = _cancel_waiting_imports(shop)
+    # Kept as a keyed hash only: a file import must not bring the person back.
+    ErasedNumber.objects.get_or_create(
+        shop=shop, digest=erased_number_digest(shop.pk, customer.phone)
+    )
     with translation.override(shop.language or "id"):
         customer.name = _("Erased customer #%(number)s") % {"number": customer.pk}
     customer.phone = erased_phone(customer.pk)

@@ -30,7 +30,14 @@ from django.utils.translation import gettext as _
 from setia.accounts import audit
 from setia.accounts.models import Shop, User
 from setia.customers import search_index
-from setia.customers.models import Customer, CustomerType, Gender, ImportJob
+from setia.customers.models import (
+    Customer,
+    CustomerType,
+    ErasedNumber,
+    Gender,
+    ImportJob,
+    erased_number_digest,
+)
 from setia.customers.models import ImportStatus as Status
 from setia.customers.normalize import fast_mobile_e164, parse_tags, search_text_for
 from setia.customers.vcards import read_contacts
@@ -312,6 +319,7 @@ def plan_rows(shop: Shop, job: ImportJob):
     """Yield ``(outcome, values, stored, changed_fields)`` per row; `stored` is
     the matching customer's current values (with "id") or None."""
     existing = _existing(shop)
+    erased = ErasedNumber.digests(shop.pk)
     seen: dict[str, int] = {}
     for number, raw in source_rows(job):
         values, reasons = clean_row(raw)
@@ -320,6 +328,18 @@ def plan_rows(shop: Shop, job: ImportJob):
         if phone and phone in seen:
             reasons.append(
                 _("The same number is on row %(row)s.") % {"row": seen[phone]}
+            )
+        elif (
+            phone
+            and erased
+            and phone not in existing
+            and erased_number_digest(shop.pk, phone) in erased
+        ):
+            reasons.append(
+                _(
+                    "This person's data was erased at their request; if they come"
+                    " back, add them by hand."
+                )
             )
         if reasons:
             outcome = tabular.RowOutcome(number, tabular.REJECTED, label, reasons)

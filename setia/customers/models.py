@@ -299,6 +299,49 @@ class ConsentEvent(AppendOnlyModel):
         return f"{state}{self.purpose}/{self.channel}"
 
 
+def erased_number_digest(shop_id: int, e164: str) -> str:
+    """A keyed hash of a number whose owner's data was erased. A plain hash of
+    a phone number is undone by trying every number; this one needs the
+    server's secret key. (A new secret key forgets the list.)"""
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac(
+        "setia.customers.erased-number", f"{shop_id}:{e164}", algorithm="sha256"
+    ).hexdigest()
+
+
+class ErasedNumber(models.Model):
+    """A number whose owner had their data erased, kept only as a keyed hash,
+    so that a file import (an old customer list, a sales history) does not
+    bring the person back. Typing the number in by hand still works: a
+    customer who comes back and gives it again is welcome."""
+
+    shop = models.ForeignKey(
+        "accounts.Shop",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("shop"),
+    )
+    digest = models.CharField(_("keyed hash of the number"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("erased number")
+        verbose_name_plural = _("erased numbers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "digest"], name="erased_number_per_shop"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shop_id}: {self.digest[:8]}…"
+
+    @classmethod
+    def digests(cls, shop_id: int) -> set[str]:
+        return set(cls.objects.filter(shop_id=shop_id).values_list("digest", flat=True))
+
+
 class ErasureReason(models.TextChoices):
     """Why a customer's data was erased: a fixed code, because a reason typed
     in words could name the person in the audit log."""

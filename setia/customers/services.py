@@ -286,7 +286,7 @@ def _phone_owner(shop: Shop, phone: str, other_than: int) -> Customer | None:
 def update_customer(shop: Shop, by: User | None, customer: Customer, data: dict):
     """Save changed profile fields; raise DuplicatePhone if the number is taken."""
     assert customer.shop_id == shop.pk
-    _refuse_erased(customer)
+    customer = _lock_unerased(customer)
     if data.get("phone") and data["phone"] != customer.phone:
         taken = _phone_owner(shop, data["phone"], customer.pk)
         if taken is not None:
@@ -368,7 +368,7 @@ def record_consent(
 
     Withdrawal is a new event with ``is_granted=False``; nothing is edited.
     """
-    _refuse_erased(customer)
+    customer = _lock_unerased(customer)
     shop = customer.shop
     notice = notice or current_notice(shop)
     state = consent_state(customer)
@@ -401,10 +401,22 @@ def record_consent(
     return events
 
 
-def _refuse_erased(customer: Customer) -> None:
-    # An erased customer who comes back is a new customer, with new answers.
-    if customer.erased_at is not None:
+def _lock_unerased(customer: Customer) -> Customer:
+    """The customer's row read afresh and locked, refused once erased.
+
+    An edit, a note or a consent answer whose page was read just before an
+    erasure must not land after it (a full save of the stale copy would write
+    the name and number back). The erasure locks the same row, so one waits
+    for the other; on SQLite writers take turns for the whole transaction.
+    An erased customer who comes back is a new customer, with new answers.
+    """
+    fresh = Customer.objects.select_for_update().get(pk=customer.pk)
+    if fresh.erased_at is not None:
         raise ValueError("the customer's personal data was erased")
+    # Keep the shop already loaded with the caller's copy.
+    if Customer.shop.is_cached(customer):
+        fresh.shop = customer.shop
+    return fresh
 
 
 def _refresh_marketing_flag(customer: Customer) -> None:
@@ -493,7 +505,7 @@ def log_interaction(
     follow_up_on: dt.date | None = None,
 ) -> Interaction:
     """Add a visit, chat, complaint or request to the customer's timeline."""
-    _refuse_erased(customer)
+    customer = _lock_unerased(customer)
     interaction = Interaction.objects.create(
         shop=customer.shop,
         customer=customer,
@@ -523,7 +535,10 @@ def due_follow_ups(shop: Shop, on_date: dt.date) -> QuerySet[Interaction]:
     """Open follow-ups dated on or before `on_date`, oldest first (home page)."""
     return (
         Interaction.objects.filter(
-            shop=shop, follow_up_on__lte=on_date, follow_up_done_at__isnull=True
+            shop=shop,
+            follow_up_on__lte=on_date,
+            follow_up_done_at__isnull=True,
+            customer__erased_at__isnull=True,
         )
         .select_related("customer")
         .order_by("follow_up_on", "id")

@@ -38,7 +38,17 @@ def active_card(shop, customer) -> MemberCard | None:
 
 
 def _refuse_erased(customer) -> None:
-    if customer.erased_at is not None:
+    """Refuse a customer erased by now, read afresh under the row's lock: a
+    card asked for on a page read just before the erasure must not follow it."""
+    from setia.customers.models import Customer
+
+    erased = (
+        Customer.objects.select_for_update()
+        .filter(pk=customer.pk)
+        .values_list("erased_at", flat=True)
+        .get()
+    )
+    if erased is not None:
         raise ValueError("the customer's personal data was erased")
 
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from setia.accounts import audit
 from setia.accounts.models import Shop, User
 from setia.customers import services as customer_services
-from setia.customers.models import Customer
+from setia.customers.models import Customer, ErasedNumber, erased_number_digest
 from setia.lib import tabular
 from setia.lib.phones import normalize_phone
 from setia.sales.cart import to_int
@@ -410,6 +410,8 @@ class _Catalogue:
         self.by_name = by_name
         self.new_customers = 0
         self.new_products = 0
+        self.erased = ErasedNumber.digests(shop.pk)
+        self.erased_walk_ins = 0
 
     def product_id(self, row: CleanRow) -> int:
         name = row.product or _("Sale (imported)")
@@ -434,8 +436,18 @@ class _Catalogue:
             self.products[key] = product.pk
         return product.pk
 
+    def _was_erased(self, phone: str) -> bool:
+        return bool(self.erased) and (
+            erased_number_digest(self.shop.pk, phone) in self.erased
+        )
+
     def customer_id(self, row: CleanRow) -> int | None:
         if row.phone:
+            if row.phone not in self.by_phone and self._was_erased(row.phone):
+                # The person had their data erased: the sale stays in the
+                # shop's history, as a walk-in's, and they are not added back.
+                self.erased_walk_ins += 1
+                return None
             if row.phone not in self.by_phone:
                 customer = customer_services.quick_add_customer(
                     self.shop, self.by, row.name or row.phone, row.phone
@@ -506,7 +518,8 @@ def commit_import(
             detail=(
                 f"{kind}: {result.created} sales, {result.unchanged} unchanged, "
                 f"{result.rejected} rows rejected, {catalogue.new_customers} new "
-                f"customers, {catalogue.new_products} new products"
+                f"customers, {catalogue.new_products} new products, "
+                f"{catalogue.erased_walk_ins} sales of erased customers as walk-ins"
             ),
         )
     return result

@@ -513,3 +513,81 @@ def test_home_and_at_risk_lists_leave_an_erased_customer_out(
     erase(shop, owner, siti)
     assert owner_client.get("/").context["customer_count"] == 1
     assert [s.customer_id for s in reports.at_risk(run.scores.all())] == [rina.pk]
+
+
+# ---- what was read before the erasure, and files made before it ----------------
+
+
+def test_an_edit_note_consent_or_card_read_before_the_erasure_does_not_follow_it(
+    shop, owner, staff_user, siti
+):
+    """A clerk's page read Siti just before the Owner erased her; its save
+    must not write her name and number back (a full save of the stale copy
+    would) nor add a note, an answer or a card."""
+    make_program(shop)
+    stale = Customer.objects.get(pk=siti.pk)
+    erase(shop, owner, Customer.objects.get(pk=siti.pk))
+    today = timezone.localdate()
+    with pytest.raises(ValueError):
+        services.update_customer(shop, staff_user, stale, {"sizes": "XL"})
+    with pytest.raises(ValueError):
+        services.log_interaction(stale, staff_user, "chat", "Siti mau L", today, today)
+    with pytest.raises(ValueError):
+        services.record_consent(stale, staff_user, {MARKETING_WA: True})
+    with pytest.raises(ValueError):
+        members.issue_member_card(shop, stale, by=owner)
+    siti.refresh_from_db()
+    assert siti.erased_at is not None and siti.name != NAME and siti.phone != PHONE
+    assert not Interaction.objects.filter(customer=siti).exists()
+    assert not services.due_follow_ups(shop, today).exists()
+
+
+def test_a_customer_list_imported_after_the_erasure_leaves_them_out(
+    shop, owner, siti, settings, tmp_path
+):
+    """An old spreadsheet, or an upload confirmed before the erasure whose
+    import runs after it: the number is not added back."""
+    settings.DATA_DIR = tmp_path
+    job = importing.store_upload(
+        shop,
+        owner,
+        b"Nama,No WA\nSiti Rahmawati,0812-9876-5432\nRina,0812-1111-2222\n",
+        "daftar-lama.csv",
+    )
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    erase(shop, owner, siti)
+    job.refresh_from_db()
+    result = importing.commit_import(shop, owner, job)
+    assert (result.created, result.rejected) == (1, 1)
+    (refused,) = result.samples["rejected"]
+    assert "request" in " ".join(refused.reasons) or "permintaan" in " ".join(
+        refused.reasons
+    )
+    assert not Customer.objects.filter(shop=shop, name=NAME).exists()
+    assert Customer.objects.filter(shop=shop, name="Rina").exists()
+
+
+def test_a_sales_history_imported_after_the_erasure_keeps_their_sales_as_walk_ins(
+    shop, owner, siti, tmp_path
+):
+    from setia.sales import importing as sales_importing
+
+    erase(shop, owner, siti)
+    path = tmp_path / "penjualan.csv"
+    path.write_text(
+        "Tanggal;No Nota;No HP;Nama;Barang;Qty;Total\n"
+        "03/02/2025;N1;0812-9876-5432;Siti Rahmawati;Gamis;1;185000\n"
+        "04/02/2025;N2;0812-1111-2222;Rina;Tunik;1;120000\n"
+    )
+    result = sales_importing.commit_import(shop, owner, path, "csv")
+    assert result.created == 2
+    assert not Customer.objects.filter(shop=shop, name=NAME).exists()
+    walk_in = Sale.objects.get(shop=shop, total_idr=185_000)
+    assert walk_in.customer_id is None
+    assert Sale.objects.get(shop=shop, total_idr=120_000).customer.name == "Rina"
+
+
+def test_typing_the_number_by_hand_adds_them_anew(shop, owner, siti):
+    erase(shop, owner, siti)
+    again = services.quick_add_customer(shop, owner, "Siti R", PHONE)
+    assert again.pk != siti.pk and again.phone == PHONE and again.erased_at is None
