@@ -167,7 +167,7 @@ def test_returning_a_paid_piece_takes_back_only_its_share_of_the_set(
     assert loyalty.points_balance(shop, member) == 8
 
     # A void then takes back the rest of what the sale earned, not more.
-    sales.void_sale(shop, owner, sale, reason="Salah input")
+    sales.void_sale(shop, owner, sale, reason="Pembeli batal", money="cash")
     assert loyalty.points_balance(shop, member) == 0
 
 
@@ -241,9 +241,7 @@ def test_returning_the_earning_pieces_of_a_set_with_an_excluded_free_piece(
     assert loyalty.points_balance(shop, member) == 60
 
 
-def test_a_free_retail_piece_of_a_set_bought_at_grosir_takes_back_nothing(
-    shop, owner
-):
+def test_a_free_retail_piece_of_a_set_bought_at_grosir_takes_back_nothing(shop, owner):
     # Buy 3 Gamis A at the grosir price (grosir lines do not earn), get Gamis B
     # free; the Hijab earns it all.
     offer(shop, owner, buy="Gamis", get="Gamis", buy_qty=3)
@@ -252,9 +250,7 @@ def test_a_free_retail_piece_of_a_set_bought_at_grosir_takes_back_nothing(
     gamis_a = single(shop, "Gamis A", 150_000, "Gamis", grosir=130_000)
     gamis_b = single(shop, "Gamis B", 100_000, "Gamis")
     hijab = single(shop, "Hijab", 60_000, "Hijab")
-    sale = sell(
-        shop, owner, member, [(gamis_a, 3, 0), (gamis_b, 1, 0), (hijab, 1, 0)]
-    )
+    sale = sell(shop, owner, member, [(gamis_a, 3, 0), (gamis_b, 1, 0), (hijab, 1, 0)])
     assert loyalty.points_balance(shop, member) == 60
 
     give_back(shop, owner, sale, sale.lines.get(description="Gamis B"))

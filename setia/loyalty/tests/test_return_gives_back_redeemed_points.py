@@ -184,7 +184,7 @@ def test_void_after_a_return_gives_back_only_the_rest(shop, owner, member):
     sale = sell(shop, owner, member, [LineInput(gamis.pk, 3)], redeem_points=100)
     assert earned_on(sale) == 29
     give_back(shop, owner, sale, {sale.lines.get().pk: 1})
-    sales.void_sale(shop, owner, sale, reason="Salah input")
+    sales.void_sale(shop, owner, sale, reason="Pembeli batal", money="cash")
     void_back = PointsEntry.objects.get(idempotency_key=f"void:{sale.pk}:redeem")
     assert void_back.points == 67
     # 200 − 100 redeemed + 29 earned + 33 back − 9 taken back + 67 back − 20
@@ -197,7 +197,7 @@ def test_void_after_a_full_return_gives_back_nothing_more(shop, owner, member):
     sale = sell(shop, owner, member, [LineInput(gamis.pk, 2)], redeem_points=100)
     give_back(shop, owner, sale, {sale.lines.get().pk: 2})
     assert loyalty.points_balance(shop, member) == 200
-    sales.void_sale(shop, owner, sale, reason="Salah input")
+    sales.void_sale(shop, owner, sale, reason="Pembeli batal", money="cash")
     assert loyalty.points_balance(shop, member) == 200
     assert not PointsEntry.objects.filter(
         idempotency_key=f"void:{sale.pk}:redeem"
@@ -238,7 +238,7 @@ def test_a_catalogue_reward_comes_back_in_proportion_and_to_stock_at_the_end(
     assert redeem_back(second).points == 40
     # Every point of the voucher is back: the voucher is back in stock, once.
     assert Reward.objects.get(pk=voucher.pk).stock == 5
-    sales.void_sale(shop, owner, sale, reason="Salah input")
+    sales.void_sale(shop, owner, sale, reason="Pembeli batal", money="cash")
     assert Reward.objects.get(pk=voucher.pk).stock == 5
     assert loyalty.points_balance(shop, member) == 200
 

@@ -113,6 +113,8 @@ def test_returns_and_void_after_a_merge_take_points_from_the_survivor(
     # Only this piece's 15 points: the first return was already taken back.
     assert loyalty.points_balance(shop, survivor) == 15 + 15
 
-    sales.void_sale(shop, owner, Sale.objects.get(pk=sale.pk), reason="Salah input")
+    sales.void_sale(
+        shop, owner, Sale.objects.get(pk=sale.pk), reason="Pembeli batal", money="cash"
+    )
     # The void takes back the rest of that sale's 45 points, not more.
     assert loyalty.points_balance(shop, survivor) == 15

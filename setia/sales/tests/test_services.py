@@ -280,7 +280,7 @@ def test_void_after_partial_return_only_restores_the_rest(shop, owner):
         reason="x",
         refund_method=RefundMethod.CASH,
     )
-    services.void_sale(shop, owner, sale, reason="batal")
+    services.void_sale(shop, owner, sale, reason="Pembeli batal", money="cash")
     assert stock_of(variant) == 5
     total = StockMovement.objects.filter(variant=variant).aggregate(n=Sum("quantity"))
     assert total["n"] == 5
