@@ -286,7 +286,7 @@ def _phone_owner(shop: Shop, phone: str, other_than: int) -> Customer | None:
 def update_customer(shop: Shop, by: User | None, customer: Customer, data: dict):
     """Save changed profile fields; raise DuplicatePhone if the number is taken."""
     assert customer.shop_id == shop.pk
-    customer = _lock_unerased(customer)
+    given, customer = customer, _lock_unerased(customer)
     if data.get("phone") and data["phone"] != customer.phone:
         taken = _phone_owner(shop, data["phone"], customer.pk)
         if taken is not None:
@@ -308,6 +308,9 @@ def update_customer(shop: Shop, by: User | None, customer: Customer, data: dict)
                 raise
             raise DuplicatePhone(taken) from None
         audit.record(shop, by, "customer.updated", customer, fields=changed)
+        # The caller's copy shows the change too, as it did before the fresh read.
+        for key in changed:
+            setattr(given, key, getattr(customer, key))
     return customer
 
 
@@ -368,7 +371,7 @@ def record_consent(
 
     Withdrawal is a new event with ``is_granted=False``; nothing is edited.
     """
-    customer = _lock_unerased(customer)
+    given, customer = customer, _lock_unerased(customer)
     shop = customer.shop
     notice = notice or current_notice(shop)
     state = consent_state(customer)
@@ -398,6 +401,9 @@ def record_consent(
             customer,
             fields=sorted({f"{e.purpose}.{e.channel}" for e in events}),
         )
+    # The caller's copy shows the answer too: a later save of it must not
+    # write the old flag back.
+    given.has_marketing_consent = customer.has_marketing_consent
     return events
 
 
