@@ -114,6 +114,11 @@ def main() -> None:
     data_dir.mkdir(parents=True)
     env = {**os.environ, "SETIA_DATA_DIR": str(data_dir), "SETIA_LOG_LEVEL": "WARNING"}
     if args.database_url:
+        # Dropped and made again, as the SQLite run starts from an empty file
+        # (a fresh machine has only `test`, `root` and `postgres`).
+        from sale_load import fresh_pg_database
+
+        fresh_pg_database(args.database_url)
         env["DATABASE_URL"] = args.database_url
     else:
         env.pop("DATABASE_URL", None)

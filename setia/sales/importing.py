@@ -460,15 +460,36 @@ class _Catalogue:
         return None
 
 
+# Imported sales are dated at noon of their business day (the file has no time).
+NOON = dt.time(12)
+
+
+@dataclass(slots=True)
+class _NewSale:
+    """What an imported sale needs until it is written: a `Sale` model object
+    per sale cost ~0.05 ms of Python each (its __init__ sets every field's
+    default), most of the import's time after reading the file."""
+
+    customer_id: int | None
+    business_on: dt.date
+    created_at: dt.datetime
+    total_idr: int
+    idempotency_key: str
+    note: str
+    number: int = 0
+    pk: int | None = None
+
+
 def commit_import(
     shop: Shop, by: User | None, path, kind: str, options: Options | None = None
 ) -> tabular.ImportResult:
     """Write every new sale of the file in one transaction (all or nothing)."""
     result = tabular.ImportResult(keep=50)
+    tz = timezone.get_current_timezone()
     with transaction.atomic():
         existing = _existing_keys(shop)
         catalogue = _Catalogue(shop, by)
-        pending: list[tuple[Sale, list[tuple], int]] = []
+        pending: list[tuple[_NewSale, list[tuple], int]] = []
         pending_lines = 0
         for key, rows in _groups(Reader(path, kind, options), result):
             if key in existing:
@@ -478,18 +499,11 @@ def commit_import(
             result.add(tabular.RowOutcome(rows[0].number, tabular.CREATED, ""))
             first = rows[0]
             total = sum(row.amount_idr for row in rows)
-            sale = Sale(
-                shop=shop,
+            sale = _NewSale(
                 customer_id=catalogue.customer_id(first),
                 business_on=first.on,
-                created_at=dt.datetime.combine(
-                    first.on, dt.time(12), tzinfo=timezone.get_current_timezone()
-                ),
-                created_by=by,
-                source=SaleSource.IMPORT,
-                subtotal_idr=total,
+                created_at=dt.datetime.combine(first.on, NOON, tzinfo=tz),
                 total_idr=total,
-                paid_idr=total,
                 idempotency_key=key,
                 note=first.receipt,
             )
@@ -585,6 +599,7 @@ def _flush(shop: Shop, by: User | None, pending) -> None:
     last = SaleCounter.objects.values_list("last_number", flat=True).get(shop=shop)
     first_number = last - len(pending) + 1
     ops = connection.ops
+    user_id = by.pk if by is not None else None
     sale_rows = []
     for offset, (sale, _lines, _total) in enumerate(pending):
         sale.number = first_number + offset
@@ -595,10 +610,10 @@ def _flush(shop: Shop, by: User | None, pending) -> None:
                 sale.number,
                 ops.adapt_datefield_value(sale.business_on),
                 ops.adapt_datetimefield_value(sale.created_at),
-                sale.created_by_id,
+                user_id,
                 sale.total_idr,
                 sale.total_idr,
-                sale.paid_idr,
+                sale.total_idr,
                 sale.note,
                 sale.idempotency_key,
             )
@@ -611,7 +626,6 @@ def _flush(shop: Shop, by: User | None, pending) -> None:
         ).values_list("number", "id")
     )
     line_rows, payment_rows = [], []
-    user_id = by.pk if by is not None else None
     for sale, lines, total in pending:
         sale.pk = ids[sale.number]
         for product_id, description, quantity, unit, line_total in lines:
