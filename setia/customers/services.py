@@ -10,6 +10,7 @@ Public for other apps:
 - current_notice(shop) · record_consent(...) · due_follow_ups(shop, on_date)
 - merge_customers(shop, by, survivor, duplicate) (in setia.customers.merging)
 - erase_customer(shop, by, customer, reason=…) (in setia.customers.erasure)
+- lock_unerased(customer): the row, locked and fresh, refused once erased
 """
 
 import datetime as dt
@@ -286,7 +287,7 @@ def _phone_owner(shop: Shop, phone: str, other_than: int) -> Customer | None:
 def update_customer(shop: Shop, by: User | None, customer: Customer, data: dict):
     """Save changed profile fields; raise DuplicatePhone if the number is taken."""
     assert customer.shop_id == shop.pk
-    given, customer = customer, _lock_unerased(customer)
+    given, customer = customer, lock_unerased(customer)
     if data.get("phone") and data["phone"] != customer.phone:
         taken = _phone_owner(shop, data["phone"], customer.pk)
         if taken is not None:
@@ -371,7 +372,7 @@ def record_consent(
 
     Withdrawal is a new event with ``is_granted=False``; nothing is edited.
     """
-    given, customer = customer, _lock_unerased(customer)
+    given, customer = customer, lock_unerased(customer)
     shop = customer.shop
     notice = notice or current_notice(shop)
     state = consent_state(customer)
@@ -407,7 +408,7 @@ def record_consent(
     return events
 
 
-def _lock_unerased(customer: Customer) -> Customer:
+def lock_unerased(customer: Customer) -> Customer:
     """The customer's row read afresh and locked, refused once erased.
 
     An edit, a note or a consent answer whose page was read just before an
@@ -511,7 +512,7 @@ def log_interaction(
     follow_up_on: dt.date | None = None,
 ) -> Interaction:
     """Add a visit, chat, complaint or request to the customer's timeline."""
-    customer = _lock_unerased(customer)
+    customer = lock_unerased(customer)
     interaction = Interaction.objects.create(
         shop=customer.shop,
         customer=customer,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from setia.accounts import audit
+from setia.customers import services as customer_services
 from setia.loyalty import ledger
 from setia.loyalty.card_image import render_card_png
 from setia.loyalty.models import (
@@ -37,25 +38,11 @@ def active_card(shop, customer) -> MemberCard | None:
     ).first()
 
 
-def _refuse_erased(customer) -> None:
-    """Refuse a customer erased by now, read afresh under the row's lock: a
-    card asked for on a page read just before the erasure must not follow it."""
-    from setia.customers.models import Customer
-
-    erased = (
-        Customer.objects.select_for_update()
-        .filter(pk=customer.pk)
-        .values_list("erased_at", flat=True)
-        .get()
-    )
-    if erased is not None:
-        raise ValueError("the customer's personal data was erased")
-
-
 @transaction.atomic
 def issue_member_card(shop, customer, *, by) -> MemberCard:
     """Give the customer a card with a fresh code, revoking any older one."""
-    _refuse_erased(customer)
+    # A card asked for on a page read just before an erasure must not follow it.
+    customer_services.lock_unerased(customer)
     now = timezone.now()
     MemberCard.objects.filter(
         shop=shop, customer=customer, revoked_at__isnull=True
@@ -114,7 +101,8 @@ def own_page_token(link: OwnPageLink) -> str:
 @transaction.atomic
 def issue_own_page_link(shop, customer, *, by) -> OwnPageLink:
     """A new secret link for the customer's own page; older links stop working."""
-    _refuse_erased(customer)
+    # A card asked for on a page read just before an erasure must not follow it.
+    customer_services.lock_unerased(customer)
     OwnPageLink.objects.filter(
         shop=shop, customer=customer, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
