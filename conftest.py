@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests: shops, people in them, signed-in clients."""
 
+import sqlite3
+
 import pytest
 
 # Django models are imported inside the fixtures, so that `setia/analytics` (a
@@ -51,6 +53,30 @@ def other_shop(db):
 @pytest.fixture
 def other_owner(other_shop):
     return _member(other_shop, "owner")
+
+
+@pytest.fixture
+def db_for_threads(shop, tmp_path):
+    """Where real threads' connections go: the test database, or a file copy of
+    an in-memory SQLite one (Django's SQLite test database lives in memory,
+    where a second writer fails at once instead of waiting its turn)."""
+    from django.db import connection, connections
+
+    settings_dict = connections.settings["default"]
+    if connection.vendor != "sqlite" or "mode=memory" not in str(settings_dict["NAME"]):
+        yield
+        return
+    path = tmp_path / "shop.sqlite3"
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    connection.connection.backup(target)
+    target.close()
+    original = settings_dict["NAME"]
+    settings_dict["NAME"] = str(path)
+    try:
+        yield
+    finally:
+        settings_dict["NAME"] = original
 
 
 @pytest.fixture(autouse=True)

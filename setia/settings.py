@@ -199,16 +199,40 @@ LOGGING = {
     "filters": {
         "hide_database_error_text": {
             "()": "setia.lib.log_privacy.HideDatabaseErrorText"
+        },
+        "hide_secret_paths": {"()": "setia.lib.log_privacy.HideSecretPaths"},
+    },
+    "formatters": {
+        # Django's own format for runserver's request lines.
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
         }
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["hide_database_error_text"],
-        }
+            "filters": ["hide_database_error_text", "hide_secret_paths"],
+        },
+        # Replaces Django's default handler of the same name, which has no filter:
+        # runserver logs every request line, an own-page link's secret included.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["hide_database_error_text", "hide_secret_paths"],
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("SETIA_LOG_LEVEL", "INFO")},
     "loggers": {
+        # On the logger too, so every handler (and test capture) gets the record
+        # already cleaned: Django logs each 4xx/5xx with its path.
+        "django.request": {"filters": ["hide_secret_paths"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+        },
         "django.db.backends": {"level": "WARNING", "propagate": True},
         "waitress": {"level": "WARNING"},
     },

@@ -215,7 +215,10 @@ def write_scores_csv(
     """Write one row per customer with the `SCORE_COLUMNS`.
 
     Money columns (monetary, total_spend, expected_spend, clv) are whole rupiah
-    (:func:`setia.analytics.clv.round_idr`).
+    (:func:`setia.analytics.clv.round_idr`). Text ids that a spreadsheet would
+    run as a formula (``=HYPERLINK(...)``, ``-x``) are written with a leading
+    ``'`` (:func:`setia.analytics.scores_csv.format_text`); numeric columns,
+    negative ones included, stay numbers.
 
     Parameters
     ----------

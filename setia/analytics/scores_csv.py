@@ -177,15 +177,20 @@ def _prefix_minus(m: np.ndarray, n: np.ndarray, rows: np.ndarray):
 def format_text(values: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Text as a left-aligned, NUL-padded byte matrix and lengths.
 
-    Values holding ``,``, ``"`` or a newline are quoted CSV-style.
+    Values holding ``,``, ``"`` or a newline are quoted CSV-style. Text that a
+    spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
+    ``@``, TAB or CR) gets a leading ``'``, as in Setia's customer export;
+    ``+`` followed only by digits (a phone number) is kept. Numbers given as
+    numbers (an integer array) are never prefixed: ``-5`` stays a number.
 
     Examples
     --------
-    >>> m, n = format_text(np.array(["ab", "c,d"]))
+    >>> m, n = format_text(np.array(["ab", "c,d", "=1+1", "+62812", "-x"]))
     >>> [bytes(r[:k]) for r, k in zip(m, n)]
-    [b'ab', b'"c,d"']
+    [b'ab', b'"c,d"', b"'=1+1", b'+62812', b"'-x"]
     """
     arr = np.asarray(values)
+    is_text = arr.dtype.kind in "USO"
     if arr.dtype.kind == "U" and arr.size:
         # ASCII text: narrow the UCS-4 code points directly (astype("S") is slow).
         points = arr.view(np.uint32).reshape(arr.size, -1)
@@ -193,7 +198,7 @@ def format_text(values: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndar
             m = np.ascontiguousarray(points, dtype=np.uint8)
             if _NEEDS_QUOTES[m].any():
                 return format_text(arr.astype("S"))
-            return m, np.char.str_len(arr).astype(np.int64)
+            return _guard_formulas(m, np.char.str_len(arr).astype(np.int64))
     if arr.dtype.kind != "S":
         arr = arr if arr.dtype.kind == "U" else arr.astype(str)
         try:
@@ -202,10 +207,16 @@ def format_text(values: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndar
             arr = np.char.encode(arr, "utf-8")
     width = max(arr.dtype.itemsize, 1)
     m = np.frombuffer(arr.astype(f"S{width}").tobytes(), np.uint8).reshape(-1, width)
+    if is_text:
+        # Guard before quoting: the ' goes inside the quotes ("'=a,b").
+        guarded, _ = _guard_formulas(m, np.char.str_len(arr).astype(np.int64))
+        if guarded is not m:
+            m = guarded
+            arr = m.view(f"S{m.shape[1]}").ravel()
     if _NEEDS_QUOTES[m].any():
         quoted = [
             b'"' + t.replace(b'"', b'""') + b'"'
-            if (b"," in t or b'"' in t or b"\n" in t)
+            if (b"," in t or b'"' in t or b"\n" in t or b"\r" in t)
             else t
             for t in arr.tolist()
         ]
@@ -213,6 +224,33 @@ def format_text(values: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndar
         width = arr.dtype.itemsize
         m = np.frombuffer(arr.tobytes(), np.uint8).reshape(-1, width)
     return m, np.char.str_len(arr).astype(np.int64)
+
+
+def _guard_formulas(m: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Prefix ``'`` to the rows of a left-aligned text matrix that would start
+    a spreadsheet formula (CSV injection: a customer id such as
+    ``=HYPERLINK(...)`` would run when the scores file is opened in Excel).
+    Returns `m` itself when no row needs it (the usual case: one vector pass)."""
+    if not m.size:
+        return m, n
+    first = m[:, 0]
+    risky = _FORMULA_START[first]
+    if not risky.any():
+        return m, n
+    plus = np.flatnonzero(risky & (first == _PLUS))
+    if plus.size:
+        # "+6281..." only digits: a phone number, as customers' export keeps it.
+        tail = m[plus, 1:]
+        inside = np.arange(1, m.shape[1]) < n[plus, None]
+        digits = (_DIGIT[tail] | ~inside).all(axis=1) & (n[plus] > 1)
+        risky[plus[digits]] = False
+        if not risky.any():
+            return m, n
+    out = np.zeros((m.shape[0], m.shape[1] + 1), dtype=np.uint8)
+    out[:, :-1] = m
+    out[risky, 1:] = m[risky]
+    out[risky, 0] = _APOSTROPHE
+    return out, n + risky
 
 
 def format_categories(
@@ -254,6 +292,12 @@ def format_dates(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 _NEEDS_QUOTES = np.zeros(256, dtype=bool)
 _NEEDS_QUOTES[[10, 13, 34, 44]] = True
+# First bytes that make a spreadsheet cell a formula: = + - @ TAB CR (OWASP).
+_FORMULA_START = np.zeros(256, dtype=bool)
+_FORMULA_START[[61, 43, 45, 64, 9, 13]] = True
+_DIGIT = np.zeros(256, dtype=bool)
+_DIGIT[48:58] = True
+_PLUS, _APOSTROPHE = 43, 39
 
 
 def write_csv_columns(

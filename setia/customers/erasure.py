@@ -74,6 +74,8 @@ def erase_customer(
         raise ValueError("the reason must be an ErasureReason code")
     if customer.shop_id != shop.pk:
         raise ValueError("the customer belongs to another shop")
+    # Before the customer's row: a customer import takes the same turn first.
+    importing.take_import_turn(shop)
     customer = Customer.objects.select_for_update().get(shop=shop, pk=customer.pk)
     if customer.erased_at is not None:
         return customer

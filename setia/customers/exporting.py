@@ -67,11 +67,14 @@ def export_rows(shop: Shop) -> Iterator[list[str]]:
 
 
 def _safe(value: str) -> str:
-    # A cell starting with = + - @ runs as a formula in Excel (CSV injection).
-    # Phone numbers start with + and are safe to keep as text in our own files,
-    # but "+62…" could still be read as a formula, so quote every such cell.
+    # A cell starting with = + - @ runs as a formula in Excel (CSV injection);
+    # so can one starting with TAB or CR, which spreadsheets skip before
+    # looking for the formula sign (OWASP lists all six).
+    # "+6281…" (only digits) is a phone number, not a formula: kept as it is.
     text = str(value or "")
-    if text[:1] in ("=", "-", "@") or (text[:1] == "+" and not text[1:].isdigit()):
+    if text[:1] in ("=", "-", "@", "\t", "\r") or (
+        text[:1] == "+" and not text[1:].isdigit()
+    ):
         return "'" + text
     return text
 

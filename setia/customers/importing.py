@@ -411,6 +411,7 @@ def commit_import(shop: Shop, by: User | None, job: ImportJob) -> tabular.Import
             result = _plan_to_spool(shop, job, spool)
             locked_at = time.perf_counter()
             with transaction.atomic(), _bulk_write_settings():
+                take_import_turn(shop)
                 if _customers_version(shop) != before:
                     spool.seek(0)
                     spool.truncate()
@@ -439,6 +440,19 @@ def commit_import(shop: Shop, by: User | None, job: ImportJob) -> tabular.Import
     )
     _finish(job, Status.DONE, result)
     return result
+
+
+def take_import_turn(shop: Shop) -> None:
+    """Customer-file imports and erasures of one shop take turns, until the
+    transaction ends.
+
+    An import checks its plan against the customers as they are once inside its
+    transaction; on PostgreSQL an erasure committing after that check would have
+    its row overwritten with the name and number from the file. Both lock the
+    shop's row first, NO KEY UPDATE: sales and other writes that merely point at
+    the shop (KEY SHARE) go on. On SQLite writers take turns anyway.
+    """
+    Shop.objects.select_for_update(no_key=True).filter(pk=shop.pk).exists()
 
 
 def _customers_version(shop: Shop) -> tuple:

@@ -19,6 +19,7 @@ from setia.accounts.models import Shop, User
 from setia.customers import services
 from setia.customers.models import Customer
 from setia.customers.normalize import name_key
+from setia.loyalty import members as loyalty_members
 
 # Fields copied from the duplicate when the survivor has them empty.
 FILLABLE = [
@@ -114,6 +115,10 @@ def merge_customers(
         raise ValueError("an erased customer cannot be merged")
     for hook in merge_hooks():
         hook(survivor, duplicate)
+    # Moved as-is, the duplicate's live member card and own-page link would sit
+    # beside the survivor's: two working codes, of which the member page shows
+    # one. The survivor's stay valid (the card the shop kept); see members.
+    loyalty_members.settle_for_merge(shop, survivor, duplicate)
     moved: dict[str, int] = {}
     for model, field, other in customer_relations():
         if model is Customer and field.name == "referred_by":

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -315,11 +316,18 @@ def update_customer(shop: Shop, by: User | None, customer: Customer, data: dict)
     return customer
 
 
-def note_purchase(customer: Customer, on_date: dt.date) -> None:
-    """Keep `last_purchase_on` (the list's sort key) at the latest purchase date."""
-    Customer.objects.filter(pk=customer.pk).filter(
-        Q(last_purchase_on__isnull=True) | Q(last_purchase_on__lt=on_date)
-    ).update(last_purchase_on=on_date)
+def note_purchase(customer: Customer, on_date: dt.date) -> bool:
+    """Keep `last_purchase_on` (the list's sort key) at the latest purchase date.
+
+    False when the customer's row is gone (merged away) or erased: the UPDATE
+    takes the row as it is now, after any erasure or merge committed, so a sale
+    can check in the same statement that it may still name them.
+    """
+    return bool(
+        Customer.objects.filter(pk=customer.pk, erased_at__isnull=True).update(
+            last_purchase_on=Greatest(Coalesce(F("last_purchase_on"), on_date), on_date)
+        )
+    )
 
 
 # ---- privacy notice and consent ---------------------------------------------

@@ -1,7 +1,8 @@
 """Read models for the insight pages, computed from the latest run's score rows."""
 
-from django.db.models import Avg, Count, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, QuerySet, Sum
 
+from setia.customers.services import marketing_whatsapp_customers
 from setia.insights.labels import TIER_ADVICE
 from setia.insights.models import CustomerScore, Tier
 
@@ -59,11 +60,21 @@ def at_risk(scores: QuerySet[CustomerScore]) -> QuerySet[CustomerScore]:
     The rule lives in `setia.analytics.churn.at_risk_customers` (low chance still
     active, or far past their own usual gap between visits) and is stored per
     customer when scores are computed.
+
+    Each row carries ``may_message``: True only when the customer may get
+    marketing messages on WhatsApp. A win-back message is a promotion, so
+    (UU PDP) the pages offer the WhatsApp button only then.
     """
+    # The campaigns' own consent rule, as one correlated EXISTS: no query per
+    # row. OuterRef("shop") keeps callers passing only the scores queryset.
+    consented = marketing_whatsapp_customers(OuterRef("shop")).filter(
+        pk=OuterRef("customer_id")
+    )
     return (
         # An erased customer cannot be greeted back: nothing to act on.
         scores.filter(is_at_risk=True, customer__erased_at__isnull=True)
         .select_related("customer")
+        .annotate(may_message=Exists(consented))
         .order_by("tier", "-value_at_stake_idr", "customer_id")
     )
 

@@ -1,4 +1,5 @@
-"""Keep personal data out of the logs, even inside a database error's text.
+"""Keep personal data out of the logs, even inside a database error's text,
+and keep the secret of a public link out of a logged path.
 
 Django logs every server error with its traceback. PostgreSQL's messages repeat
 the values that clashed ("Key (shop_id, phone)=(1, +62812…) already exists"), so
@@ -8,6 +9,7 @@ traceback (where it failed) is worth keeping.
 """
 
 import logging
+import re
 import traceback
 
 from django.db import DatabaseError
@@ -65,4 +67,53 @@ class HideDatabaseErrorText(logging.Filter):
             # exc_text alone is printed; without exc_info no handler re-formats
             # the original (Formatter.format only builds exc_text when missing).
             record.exc_info = None
+        return True
+
+
+# Public pages opened by a secret in the path, without a login: whoever reads the
+# path can open the page, so a logged path is a leaked key. Django logs the path
+# of every 4xx/5xx (the own page's 429 after too many views, for one), and
+# runserver logs every request line. Member card codes are never in a URL (they
+# are posted), so only the own page's token is here; a new public page with a
+# secret in its path belongs in this list (test_log_privacy_tokens checks it).
+SECRET_PATHS = [re.compile(r"(/loyalty/me/)[^/\s?#\"']+")]
+HIDDEN_PART = "[hidden]"
+
+
+def hide_secret_paths(text: str) -> str:
+    for pattern in SECRET_PATHS:
+        text = pattern.sub(rf"\g<1>{HIDDEN_PART}", text)
+    return text
+
+
+def _has_secret(text: str) -> bool:
+    return any(pattern.search(text) for pattern in SECRET_PATHS)
+
+
+class HideSecretPaths(logging.Filter):
+    """On a logger or a handler: a record whose message, traceback or stack
+    names a public link's secret gets it replaced by a placeholder."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a bad record is the handler's to report
+            return True
+        if _has_secret(message):
+            # Formatted here: an argument's own text (not only a str) can hold it.
+            record.msg, record.args = hide_secret_paths(message), None
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and not record.exc_text:
+            # Run on a logger, before the handlers' HideDatabaseErrorText: a
+            # traceback formatted here must leave out database text itself.
+            if any(_is_database_error(e) for e, _j in _chain(exc)):
+                text = format_without_database_text(exc)
+            else:
+                text = logging.Formatter().formatException(record.exc_info)
+            if _has_secret(text):
+                record.exc_text, record.exc_info = hide_secret_paths(text), None
+        elif record.exc_text:
+            record.exc_text = hide_secret_paths(record.exc_text)
+        if record.stack_info:
+            record.stack_info = hide_secret_paths(record.stack_info)
         return True

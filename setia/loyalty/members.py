@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from setia.accounts import audit
 from setia.customers import services as customer_services
+from setia.customers.normalize import HONORIFICS, fold
 from setia.loyalty import ledger
 from setia.loyalty.card_image import render_card_png
 from setia.loyalty.models import (
@@ -94,6 +95,19 @@ def card_qr_svg(card: MemberCard) -> str:
 # ---- The customer's own page ----
 
 
+def greeting_name(name: str) -> str:
+    """How the own page greets the customer: the first word of the name, with a
+    leading title kept ("Bu Wulan Sari" -> "Bu Wulan"). The page opens by a link
+    that may be forwarded or seen over a shoulder: the full name stays off it."""
+    words = (name or "").split()
+    kept = []
+    for word in words:
+        kept.append(word)
+        if fold(word) not in HONORIFICS:
+            break
+    return " ".join(kept).strip(",;:") if kept else ""
+
+
 def own_page_token(link: OwnPageLink) -> str:
     return signing.Signer(salt=LINK_SALT).sign(link.secret)
 
@@ -133,6 +147,28 @@ def revoke_for_erasure(shop, customer) -> tuple[int, int]:
     links = OwnPageLink.objects.filter(
         shop=shop, customer=customer, revoked_at__isnull=True
     ).update(revoked_at=now)
+    return cards, links
+
+
+@transaction.atomic
+def settle_for_merge(shop, survivor, duplicate) -> tuple[int, int]:
+    """Before a merge moves the duplicate's cards and own-page links to the
+    survivor: stop the duplicate's live ones where the survivor has its own, so
+    one customer never has two working codes or links (the member page shows
+    only one). The survivor's card is the one the shop kept and printed, so it
+    stays valid; a duplicate's card is moved over, still working, only when the
+    survivor has none. Returns (cards, links) stopped; the customers app records
+    the merge."""
+    now = timezone.now()
+    cards = links = 0
+    if active_card(shop, survivor) is not None:
+        cards = MemberCard.objects.filter(
+            shop=shop, customer=duplicate, revoked_at__isnull=True
+        ).update(revoked_at=now)
+    if active_own_link(shop, survivor) is not None:
+        links = OwnPageLink.objects.filter(
+            shop=shop, customer=duplicate, revoked_at__isnull=True
+        ).update(revoked_at=now)
     return cards, links
 
 

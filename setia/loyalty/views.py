@@ -11,7 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from setia.accounts.decorators import owner_required, staff_required
 from setia.customers.models import Customer
@@ -354,10 +358,19 @@ def store_credit(request, customer_id):
     return redirect("loyalty:member", customer.pk)
 
 
+@require_http_methods(["GET", "POST"])
 @staff_required
 def card(request, customer_id):
+    """GET shows the active card, or a button to make one; only the POST (CSRF
+    checked) issues a card, so a link or a prefetcher cannot."""
     customer = _unerased_customer(request, customer_id)
-    card = members.ensure_member_card(request.shop, customer, by=request.user)
+    if request.method == "POST":
+        # A double tap makes one card: an existing card is kept, not replaced.
+        members.ensure_member_card(request.shop, customer, by=request.user)
+        return redirect("loyalty:card", customer.pk)
+    card = members.active_card(request.shop, customer)
+    if card is None:
+        return render(request, "loyalty/card.html", {"customer": customer})
     account = PointsAccount.objects.filter(shop=request.shop, customer=customer).first()
     return render(
         request,
@@ -485,7 +498,8 @@ def own_page(request, token):
         "loyalty/own_page.html",
         {
             "own_shop": shop,
-            "first_name": customer.name,
+            # A forwarded link must not give away the whole name.
+            "first_name": members.greeting_name(customer.name) or _("Member"),
             "balance": balance,
             "balance_value_idr": balance * (program.point_value_idr if program else 0),
             "tier": tier,

@@ -460,6 +460,13 @@ def _record_sale(
 ) -> Sale:
     # A key saved before makes the INSERT below fail on the unique constraint;
     # record_sale then returns that first sale.
+    now = timezone.now()
+    today = timezone.localdate(now)
+    # The first write takes the customer's row, as a merge or an erasure does
+    # before anything else (PostgreSQL lock order), and refuses a customer erased
+    # or merged since the sale screen read them.
+    if customer is not None and not customer_services.note_purchase(customer, today):
+        _refuse_gone_customer(customer)
     promo = None
     if promo_code.strip():
         # Locked first, before any stock row (a void takes them in this order
@@ -506,8 +513,6 @@ def _record_sale(
     to_record, change, outstanding = _settle_payments(
         quote.total_idr, payments, credit_allowed=on_credit and customer is not None
     )
-    now = timezone.now()
-    today = timezone.localdate(now)
     # SQLite writers already take turns for the whole transaction, so the number
     # is taken now, with no second UPDATE. Elsewhere a placeholder until the end:
     # the shop's counter row is locked only for the last few statements, so
@@ -578,11 +583,27 @@ def _record_sale(
         promotions.redeem_promo(sale, promo, quote.promo_discount_idr)
     loyalty.record_sale_loyalty(sale, redemption, by, lines=sale_lines)
     promotions.issue_next_order_coupon(sale, by, new_sale=True)
-    if customer is not None:
-        customer_services.note_purchase(customer, today)
     # No audit event per sale: the sale row itself records who and when; the
     # audit log keeps the changes made afterwards (returns, voids, settlements).
     return sale
+
+
+def _refuse_gone_customer(customer: Customer) -> None:
+    """The sale screen read a customer who has since been erased or merged.
+
+    Checked inside the sale's transaction (the last-purchase UPDATE is the first
+    write, and takes the row as committed now): the check on the screen's copy
+    alone let a sale land on a row erased a moment before.
+    """
+    if Customer.objects.filter(pk=customer.pk).exists():
+        raise ValidationError(
+            _("This customer's data was erased; sell as a walk-in or add them anew."),
+            code="erased",
+        )
+    raise ValidationError(
+        _("This customer was merged into another; search for them again."),
+        code="merged",
+    )
 
 
 def _lock_sale(shop: Shop, sale: Sale) -> Sale:

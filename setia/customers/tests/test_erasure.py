@@ -477,6 +477,23 @@ def test_a_sale_screen_opened_before_the_erasure_cannot_sell_to_them(shop, owner
     assert not Sale.objects.exists()
 
 
+def test_a_sale_whose_screen_read_them_before_the_erasure_is_refused_in_its_transaction(
+    shop, owner, siti
+):
+    # The screen's copy still says "not erased": only the row says otherwise.
+    variant = make_product(shop, stock=5).variants.get()
+    stale = Customer.objects.get(pk=siti.pk)
+    erase(shop, owner, siti)
+    with pytest.raises(ValidationError) as caught:
+        sell(shop, owner, variant, 1, customer=stale)
+    assert caught.value.code == "erased"
+    assert not Sale.objects.exists()
+    siti.refresh_from_db()
+    assert siti.last_purchase_on is None
+    variant.refresh_from_db()
+    assert variant.stock == 5
+
+
 def test_home_and_at_risk_lists_leave_an_erased_customer_out(
     owner_client, shop, owner, siti
 ):

@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from setia.customers import services as customer_services
+from setia.customers.models import ConsentChannel, ConsentPurpose
 from setia.insights import services
 from setia.insights.models import CustomerScore, RunStatus, ScoreRun
 from setia.insights.tests.factories import shop_history
@@ -66,7 +68,15 @@ def test_at_risk_lists_slipping_customers_with_whatsapp(staff_client, scored_sho
     assert all(row.is_at_risk for row in rows)
     tiers = [row.tier for row in rows]
     assert tiers == sorted(tiers)  # Platinum and Gold first
-    assert "wa.me/62" in response.content.decode()
+    # A WhatsApp button only for a customer who agreed to promotional messages.
+    assert "wa.me/62" not in response.content.decode()
+    customer_services.record_consent(
+        rows[0].customer,
+        None,
+        {(ConsentPurpose.MARKETING, ConsentChannel.WHATSAPP): True},
+    )
+    page = staff_client.get(reverse("insights:at_risk")).content.decode()
+    assert page.count("wa.me/62") == 1
 
 
 @pytest.mark.django_db

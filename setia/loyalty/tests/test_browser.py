@@ -41,6 +41,11 @@ def test_owner_sets_up_program_prints_card_finds_member_and_shares_own_page(
     no_sideways_scroll(page)
 
     page.click("[data-testid=open-card]")
+    # Opening the page makes no card; its button does (a POST).
+    page.wait_for_selector("[data-testid=make-card]")
+    screenshot(page, "loyalty-card-make-phone")
+    no_sideways_scroll(page)
+    page.click("[data-testid=make-card]")
     card_text = page.inner_text("[data-testid=member-card]")
     assert "Butik Uji A" in card_text and "Bu Wanty Pelanggan" in card_text
     code = page.inner_text("[data-testid=member-code]")
@@ -74,7 +79,8 @@ def test_owner_sets_up_program_prints_card_finds_member_and_shares_own_page(
     customer_page.goto(own_url)
     assert customer_page.inner_text("[data-testid=own-balance] b") == "30"
     text = customer_page.inner_text("body")
-    assert "Halo Bu Wanty Pelanggan" in text
+    # Greeted by first name only: a forwarded link must not give the full name.
+    assert "Halo Bu Wanty," in text and "Pelanggan" not in text
     assert "Pengaturan" not in text and "Loyalitas" not in text
     screenshot(customer_page, "loyalty-own-page-phone")
     no_sideways_scroll(customer_page)

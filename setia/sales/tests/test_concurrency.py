@@ -7,13 +7,12 @@ SQLite the test database is copied to a file (WAL, IMMEDIATE transactions, as in
 settings.py) and the threads work on that. Not timed.
 """
 
-import sqlite3
 import threading
 import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, connection, connections
+from django.db import OperationalError, connections
 from django.db.models import Sum
 
 from setia.sales import services
@@ -22,27 +21,6 @@ from setia.sales.services import LineInput, PaymentInput
 from setia.sales.tests.factories import make_product
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def db_for_threads(shop, tmp_path):
-    """Where the threads' connections go: the test database, or a file copy of
-    an in-memory SQLite one."""
-    settings_dict = connections.settings["default"]
-    if connection.vendor != "sqlite" or "mode=memory" not in str(settings_dict["NAME"]):
-        yield
-        return
-    path = tmp_path / "shop.sqlite3"
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
-    connection.connection.backup(target)
-    target.close()
-    original = settings_dict["NAME"]
-    settings_dict["NAME"] = str(path)
-    try:
-        yield
-    finally:
-        settings_dict["NAME"] = original
 
 
 def _query(fn):

@@ -121,6 +121,24 @@ def test_demo_is_reproducible_and_consistent(shop, other_shop):
     assert history == list(other.values_list("business_on", "total_idr"))
 
 
+def test_a_sale_to_a_customer_merged_away_since_the_screen_read_them_is_refused(
+    shop, owner
+):
+    from django.core.exceptions import ValidationError
+
+    from setia.customers.merging import merge_customers
+
+    variant = make_product(shop, stock=4).variants.get()
+    keep, dup = make_customer(shop, name="Sari"), make_customer(shop, name="Sari 2")
+    merge_customers(shop, owner, keep, Customer.objects.get(pk=dup.pk))
+    with pytest.raises(ValidationError) as caught:
+        sell(shop, owner, variant, customer=dup)  # the screen's copy
+    assert caught.value.code == "merged"
+    assert not Sale.objects.exists()
+    variant.refresh_from_db()
+    assert variant.stock == 4
+
+
 def test_merging_customers_moves_their_sales_and_credit(shop, owner):
     from setia.customers.merging import merge_customers
 
