@@ -188,6 +188,9 @@ HUEY = {
     "huey_class": "huey.SqliteHuey",
     "name": "setia",
     "filename": str(DATA_DIR / "huey.sqlite3"),
+    # Local (Asia/Jakarta, TIME_ZONE) clock for the crontabs: the nightly jobs
+    # say "01:30" meaning Jakarta, and huey's default UTC made it 08:30.
+    "utc": False,
     # Tests run jobs inline so they see the results without a worker.
     "immediate": env_bool("SETIA_JOBS_IMMEDIATE", False) or TESTING,
 }
