@@ -1,5 +1,6 @@
 """Django settings for Setia. Every value comes from the environment (.env.example)."""
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "huey.contrib.djhuey",
+    "axes",
     "setia.accounts",
     "setia.customers",
     "setia.sales",
@@ -86,7 +88,27 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Password guessing: a hosted Setia serves many shops on the open internet.
+# django-axes counts failed logins per username *and* address, so a stranger
+# cannot lock Ibu Wanty out from elsewhere; after 10 misses that pair waits
+# 15 minutes (an operator can lift it: `setia axes_reset_username NAME`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("SETIA_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "setia.lib.client_ip.login_guard_address"
+AXES_RESET_ON_SUCCESS = True
+# No table of every successful login (who, from where, which phone): not needed.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "setia.urls"
 WSGI_APPLICATION = "setia.wsgi.application"
@@ -238,5 +260,7 @@ LOGGING = {
         },
         "django.db.backends": {"level": "WARNING", "propagate": True},
         "waitress": {"level": "WARNING"},
+        # axes logs each failed or locked login with the username and address.
+        "axes": {"level": "ERROR"},
     },
 }

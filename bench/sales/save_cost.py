@@ -60,11 +60,14 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.http import HttpRequest
     from django.test import Client
 
     call_command("collectstatic", interactive=False, verbosity=0)
     client = Client()
-    assert client.login(username="bench-clerk-0", password=sale_load.PASSWORD)
+    assert client.login(
+        request=HttpRequest(), username="bench-clerk-0", password=sale_load.PASSWORD
+    )
     turns = _watch_write_turns(connection)
     rng = random.Random(1)
 

@@ -68,7 +68,14 @@ def _settings_context(request, shop_form: ShopForm | None = None) -> dict:
         ).select_related("shop"),
     }
     if request.membership.is_owner:
-        context["shop_form"] = shop_form or ShopForm(instance=request.shop)
+        shop_form = shop_form or ShopForm(instance=request.shop)
+        # The page has two language choices: say whose this one is and what for.
+        shop_form.fields["language"].label = _("Shop language")
+        shop_form.fields["language"].help_text = _(
+            "Used when Setia writes for the shop: the first privacy notice for "
+            "customers, and the starting language of new staff accounts."
+        )
+        context["shop_form"] = shop_form
         staff = list(
             request.shop.memberships.select_related("user").order_by(
                 "role", "user__username"
@@ -164,7 +171,11 @@ def toggle_staff(request, membership_id: int):
 @owner_required
 def audit_log(request):
     events = AuditEvent.objects.filter(shop=request.shop).select_related("actor")[:200]
-    return render(request, "accounts/audit_log.html", {"events": events})
+    return render(
+        request,
+        "accounts/audit_log.html",
+        {"events": audit.describe(request.shop, events)},
+    )
 
 
 def robots(request):

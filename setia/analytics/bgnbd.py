@@ -37,6 +37,13 @@ __all__ = [
 
 BGNBD_PARAMS = ("r", "alpha", "a", "b")
 _LOG_BOUND = 14.0
+# Past this |log a| or |log b| the Beta(a, b) of dropout probabilities has
+# collapsed to a limit: the same dropout probability for everyone (a and b
+# large), or dropout probabilities of 0 or 1 (a or b small). See _usable.
+_DROPOUT_LIMIT = _LOG_BOUND / 2
+# Total log-likelihood gradient (per unit of a log-parameter) accepted when
+# BFGS stops on such a limit; see _usable.
+_LIMIT_GRADIENT = 1e-2
 _WARM_START_ROWS = 20_000
 
 
@@ -184,18 +191,20 @@ def fit_bgnbd(frequency, recency, T, weights=None, *, tol: float = 1e-10) -> Fit
         hess_inv0 = None
         if best is None or (np.isfinite(res.fun) and res.fun < best.fun):
             best = res
-        if _usable(res, tol)[0]:
+        if _usable(res, tol, data[-1])[0]:
             break
-    ok, why = _usable(best, tol)
+    ok, why = _usable(best, tol, data[-1])
     params = dict(zip(BGNBD_PARAMS, np.exp(best.x).tolist(), strict=True))
     if ok and abs(params["a"] - 1.0) < 1e-6:
         ok, why = False, "a = 1 makes the expected-purchases formula singular"
+    if ok:
+        why = f"converged{why} (max |gradient| {np.max(np.abs(best.jac)):.1e})"
     return FitResult(
         params=params,
         log_likelihood=float(-best.fun * data[-1]),
         converged=ok,
         iterations=int(best.nit),
-        message=why or f"converged (max |gradient| {np.max(np.abs(best.jac)):.1e})",
+        message=why,
         n_customers=n,
         n_unique_rows=n_unique,
     )
@@ -225,14 +234,45 @@ def _warm_start(data: tuple, start: np.ndarray) -> tuple[np.ndarray, np.ndarray 
     return res.x, res.hess_inv
 
 
-def _usable(res, tol: float) -> tuple[bool, str]:
+def _usable(res, tol: float, n_total: float) -> tuple[bool, str]:
+    """Whether a BFGS optimum can be used, and why not (or a note if so).
+
+    r and alpha must be inside the box. a and b may run to its edge: the
+    data then point to a limit of the dropout distribution (see
+    `_DROPOUT_LIMIT`), a model as good as any interior one, whose
+    predictions stay accurate there (checked against 50-digit arithmetic up
+    to the box edge; clv.customer_value still falls back if any is not
+    finite). A dropout parameter at the edge is left out of the gradient
+    test when it pushes outward (the optimum lies beyond).
+
+    Why: along such a limit the likelihood is flat, the Hessian nearly
+    singular, and BFGS stops "due to precision loss" with mean gradients
+    around 1e-5, above the strict tolerance: 13 of 30 simulated 50-customer
+    shops fell back to history this way, at the log-likelihood an
+    independent Nelder-Mead search also reached. On a limit the test is on
+    the total log-likelihood instead: a gradient of at most
+    `_LIMIT_GRADIENT` per unit of a log-parameter. The log-likelihood levels
+    off along the limit, so about that much is left to gain, far below the
+    ~2 units that would make a real difference; the parameter error is
+    likewise negligible next to the sampling error.
+    """
     if not np.isfinite(res.fun) or not np.isfinite(res.x).all():
         return False, "log-likelihood is not finite"
-    if (np.abs(res.x) >= _LOG_BOUND - 1e-6).any():
+    at_edge = np.abs(res.x) >= _LOG_BOUND - 1e-6
+    if at_edge[:2].any():
         return False, "a parameter ran to its bound (degenerate fit)"
-    if np.max(np.abs(res.jac)) > max(1e3 * tol, 1e-6):
-        return False, f"gradient not near zero ({res.message})"
-    return True, ""
+    grad = np.asarray(res.jac, dtype=np.float64)
+    # At the edge, minimising: the optimum is beyond when -grad points out.
+    outward = at_edge & (np.sign(res.x) * grad < 0)
+    grad = np.where(outward, 0.0, grad)
+    if np.max(np.abs(grad)) <= max(1e3 * tol, 1e-6):
+        return True, ""
+    on_limit = np.max(np.abs(res.x[2:])) >= _DROPOUT_LIMIT
+    if on_limit and np.max(np.abs(grad)) * n_total <= _LIMIT_GRADIENT:
+        return True, " on a dropout limit"
+    if at_edge.any():
+        return False, "a parameter ran to its bound (degenerate fit)"
+    return False, f"gradient not near zero ({res.message})"
 
 
 def _not_fitted(reason: str, n: int, n_unique: int) -> FitResult:
@@ -383,8 +423,11 @@ def bgnbd_expected_purchases(params: dict[str, float], t) -> np.ndarray:
     """
     r, alpha, a, b = (params[k] for k in BGNBD_PARAMS)
     t = np.asarray(t, dtype=np.float64)
-    # Pfaff's transformation, as in _hyp_part.
-    hyp = hyp2f1(r, a - 1.0, a + b - 1.0, -t / alpha)
+    # A new customer is x = 0, T = 0 in _hyp_part, whose direct-form backup
+    # keeps large a and b (a dropout-limit fit) finite.
+    flat = np.atleast_1d(t).ravel()
+    zero = np.zeros_like(flat)
+    hyp = _hyp_part(r, alpha, a, b, zero, zero, flat).reshape(t.shape)
     return (a + b - 1.0) / (a - 1.0) * (1.0 - hyp)
 
 

@@ -23,16 +23,24 @@ def pyramid_tiers(
 ) -> np.ndarray:
     """Assign tiers (0 Platinum, 1 Gold, 2 Iron, 3 Lead) by value.
 
-    With ``above`` the number of customers of strictly higher value, a customer
-    is Platinum when ``above / n < shares[0]``, Gold when below
-    ``shares[0] + shares[1]``, Iron when below the sum of all three, else Lead.
-    Equal values always share a tier (the higher one), so a tier may be a
-    little larger than its share when values tie at a boundary.
+    Customers are lined up from the highest value down; with bounds ``c1 <=
+    c2 <= c3`` the cumulative shares times n rounded up, the first ``c1``
+    places are Platinum, the places up to ``c2`` Gold, up to ``c3`` Iron and
+    the rest Lead. Equal values share a tier: the tier of the *last* place
+    their group takes (the lowest), so a tie at a boundary goes down and a
+    tier may be a little smaller than its share.
+
+    Why the lower tier: ties are common in small shops (many customers at
+    the same value, often 0). Giving them the higher tier put 16 customers
+    at Rp 0 into Platinum, so Platinum said "most valuable" about customers
+    worth no more than anyone else. Going down never calls anyone more
+    valuable than a customer in a lower tier, and Platinum only ever holds
+    customers worth strictly more than everyone below it.
 
     Parameters
     ----------
     value : array_like
-        Customer value, e.g. CLV.
+        Customer value, e.g. CLV. NaN counts as the lowest value.
     shares : tuple of three floats
         Shares of customers in Platinum, Gold and Iron (Lead takes the rest),
         e.g. ``(0.01, 0.04, 0.15)`` for top 1 %, next 4 %, next 15 %.
@@ -46,6 +54,8 @@ def pyramid_tiers(
     --------
     >>> pyramid_tiers(np.array([1.0, 8.0, 3.0, 5.0])).tolist()
     [3, 0, 2, 1]
+    >>> pyramid_tiers(np.array([0.0, 0.0, 0.0, 0.0, 9.0])).tolist()
+    [3, 3, 3, 3, 0]
     """
     v = np.asarray(value, dtype=np.float64)
     s = np.asarray(shares, dtype=np.float64)
@@ -54,14 +64,18 @@ def pyramid_tiers(
     n = v.size
     if n == 0:
         return np.zeros(0, dtype=np.int8)
-    bounds = np.round(np.cumsum(s) * n, 9)
+    v = np.where(np.isnan(v), -np.inf, v)
     # Compare counts, not fractions, so 25 % of 4 customers is exactly one.
+    bounds = np.ceil(np.round(np.cumsum(s) * n, 9))
+    # A group's last place (0-based, from the top) is n - 1 - below, with
+    # below = customers of strictly lower value; it is past bound c exactly
+    # when below <= n - 1 - c, i.e. when below does not reach n - c.
     if np.isfinite(v).all():
-        # tier = #{bounds <= above}, above = customers with strictly higher
-        # value; for a whole number, above >= bound <=> above >= ceil(bound).
-        return count_ranks_reached(-v, np.ceil(bounds)).astype(np.int8)
-    above = min_rank(-v)  # customers with strictly higher value
-    return np.searchsorted(bounds, above, side="right").astype(np.int8)
+        reached = count_ranks_reached(v, n - bounds)
+    else:
+        below = min_rank(v)
+        reached = (below[:, None] >= (n - bounds)[None, :]).sum(axis=1)
+    return (3 - reached).astype(np.int8)
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,9 @@ class RFMScores:
     segment: np.ndarray
 
 
-def quintile_scores(values: np.ndarray, higher_is_better: bool = True) -> np.ndarray:
+def quintile_scores(
+    values: np.ndarray, higher_is_better: bool = True, *, ties: str = "first"
+) -> np.ndarray:
     """Score values 1-5 by quintile, equal values always getting equal scores.
 
     Rule: with ``rank`` the number of values strictly worse than a value
@@ -124,12 +126,30 @@ def quintile_scores(values: np.ndarray, higher_is_better: bool = True) -> np.nda
     it share the scores left evenly. With fewer, each distinct value keeps its
     plain score, raised just enough to sit above the value below it.
 
+    ``ties="best"`` counts from the best end instead: the same rule on the
+    values turned around, scores turned back (``6 - score``), so a tie takes
+    the score of its best position and the extra values go to the top
+    groups. Used for recency: customers who bought on the same day as the
+    most recent buyer get 5, however many they are.
+
+    Two edge cases, because a score must not say more than the data do:
+
+    * all values equal: nobody is better or worse, so everyone gets the
+      middle score 3 (5 with ``ties="best"``: nobody is more recent). The
+      plain rule gave everyone 1, e.g. six customers who all bought once,
+      today, were all R1, "Lost" (see also :func:`rfm_scores` for F);
+    * fewer than five customers: the positions are spread over 1-5,
+      ``1 + round(4 * rank / (n - 1))``, so the best can reach 5 (plain
+      quintiles gave two customers 1 and 3).
+
     Parameters
     ----------
     values : array_like
         One value per customer.
     higher_is_better : bool
         True: the largest values score 5; False: the smallest do.
+    ties : {"first", "best"}
+        Position whose score a tie takes.
 
     Returns
     -------
@@ -140,19 +160,42 @@ def quintile_scores(values: np.ndarray, higher_is_better: bool = True) -> np.nda
     --------
     >>> quintile_scores(np.array([10, 20, 20, 30, 40])).tolist()
     [1, 2, 2, 4, 5]
+    >>> quintile_scores(np.array([10, 20, 20, 30, 40]), ties="best").tolist()
+    [1, 3, 3, 4, 5]
     >>> quintile_scores(np.array([1, 1, 1, 1, 1, 1, 2, 2, 3, 4, 5, 6])).tolist()
     [1, 1, 1, 1, 1, 1, 2, 2, 3, 4, 4, 5]
     >>> quintile_scores(np.array([1, 1, 1, 1, 1, 1, 1, 1, 2, 3])).tolist()
     [1, 1, 1, 1, 1, 1, 1, 1, 4, 5]
+    >>> quintile_scores(np.array([0, 0, 0, 0, 0, 0]), False, ties="best").tolist()
+    [5, 5, 5, 5, 5, 5]
+    >>> quintile_scores(np.array([1, 1, 1])).tolist(), quintile_scores([7, 9]).tolist()
+    ([3, 3, 3], [1, 5])
     """
+    if ties not in ("first", "best"):
+        raise ValueError(f"ties must be 'first' or 'best', not {ties!r}")
     v = np.asarray(values, dtype=np.float64)
     if not higher_is_better:
         v = -v
     n = v.size
     if n == 0:
         return np.zeros(0, dtype=np.int8)
+    if (v == v[0]).all():
+        return np.full(n, 5 if ties == "best" else 3, dtype=np.int8)
+    if ties == "best":
+        return (6 - _first_position_scores(-v)).astype(np.int8)
+    return _first_position_scores(v)
+
+
+def _first_position_scores(v: np.ndarray) -> np.ndarray:
+    """:func:`quintile_scores` of float values, higher better, ties at their
+    first position; at least two distinct values."""
+    n = v.size
     if not np.isfinite(v).all():
         return (1 + (5 * min_rank(v)) // n).astype(np.int8)
+    if n < 5:
+        # Fewer customers than scores: 1 + round(4 * rank / (n - 1)), half up.
+        rank = min_rank(v)
+        return (1 + (8 * rank + n - 1) // (2 * (n - 1))).astype(np.int8)
     # score >= s + 1  <=>  5 * rank >= s * n  <=>  rank >= ceil(s * n / 5)
     cuts = [-(-s * n // 5) for s in range(1, 5)]
     scores = (1 + count_ranks_reached(v, cuts)).astype(np.int8)
@@ -241,7 +284,17 @@ def rfm_scores(summary: PurchaseSummary) -> RFMScores:
 
     R uses days since the last purchase (fewer is better), F the number of
     distinct purchase days and M the total spend, each scored by
-    :func:`quintile_scores`.
+    :func:`quintile_scores`. Recency ties take their best position: everyone
+    who bought on the same day gets the same R, the one the most recent of
+    them would get. F and M ties keep their first position, so customers who
+    bought once stay F1 even when they are most of the shop.
+
+    Customers who bought once are always F1, also when nobody has come back
+    yet (where an all-equal column would get the middle score 3). Why: the
+    segment grid's F1 column is the one-time buyers' (New, Promising, About
+    to Sleep, Hibernating, Lost); F3 would call them Potential Loyalists or
+    At Risk, "used to buy fairly often". With two or more distinct counts
+    the fewest purchases score 1 anyway, so this changes nothing else.
 
     Parameters
     ----------
@@ -260,9 +313,10 @@ def rfm_scores(summary: PurchaseSummary) -> RFMScores:
     ...     np.array([5.0, 9.0]),
     ... )
     >>> rfm_scores(s).r.tolist()
-    [1, 3]
+    [1, 5]
     """
-    r = quintile_scores(summary.days_since_last, higher_is_better=False)
+    r = quintile_scores(summary.days_since_last, higher_is_better=False, ties="best")
     f = quintile_scores(summary.n_purchases)
+    f[summary.n_purchases == 1] = 1
     m = quintile_scores(summary.total_spend)
     return RFMScores(r=r, f=f, m=m, segment=segment_codes(r, f))

@@ -11,6 +11,7 @@ from setia.customers.models import (
     InteractionKind,
 )
 from setia.customers.normalize import MONTHS_ID, parse_tags
+from setia.lib.form_fields import DateInput, RupiahField
 from setia.lib.phones import normalize_phone
 
 MONTH_CHOICES = [("", "–")] + [(i + 1, m) for i, m in enumerate(MONTHS_ID)]
@@ -48,10 +49,9 @@ class CustomerForm(forms.ModelForm):
             ),
             "birth_month": forms.Select(choices=MONTH_CHOICES),
             "notes": forms.Textarea(attrs={"rows": 3}),
-            "monthly_clothing_spend_idr": forms.NumberInput(
-                attrs={"inputmode": "numeric", "step": 1000}
-            ),
         }
+        # Typed as text: a number box reads "150.000" as 150.
+        field_classes = {"monthly_clothing_spend_idr": RupiahField}
 
     def __init__(self, *args, shop, **kwargs):
         self.shop = shop
@@ -181,13 +181,9 @@ class InteractionForm(forms.Form):
             attrs={"placeholder": _("e.g. wants a black gamis, size XL")}
         ),
     )
-    happened_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    happened_on = forms.DateField(label=_("Date"), widget=DateInput())
     follow_up_on = forms.DateField(
-        label=_("Follow up on"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Follow up on"), required=False, widget=DateInput()
     )
 
 

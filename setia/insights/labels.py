@@ -29,11 +29,25 @@ SEGMENT_ADVICE = (
     _("Invite them to become members and give a small gift on the next purchase."),
     _("Welcome them warmly and send a thank-you message so they come again."),
     _("Introduce other products and give a small voucher for a second visit."),
-    _("Send a time-limited offer based on what they usually buy."),
-    _("Greet them again on WhatsApp with items like their last purchase."),
-    _("Contact them personally with a special discount before they switch shops."),
+    # Offers and WhatsApp greetings are promotions: UU PDP allows them only to
+    # customers who agreed, so the advice says so in plain words.
+    _(
+        "Send a time-limited offer based on what they usually buy (only to "
+        "customers who agreed to receive offers)."
+    ),
+    _(
+        "Greet them again on WhatsApp with items like their last purchase. Send "
+        "messages only to customers who agreed to receive them."
+    ),
+    _(
+        "Contact them personally with a special discount before they switch shops "
+        "(messages only if they agreed to receive them)."
+    ),
     _("Call or meet them; offer an attractive gift so they come back."),
-    _("Send seasonal offers (Lebaran, new school year) to wake them up."),
+    _(
+        "Send seasonal offers (Lebaran, new school year) to wake them up, to "
+        "customers who agreed to receive offers."
+    ),
     _("Include them in general promotions only; do not spend much here."),
 )
 TIER_ADVICE = (

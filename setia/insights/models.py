@@ -1,6 +1,7 @@
 """Scoring runs and the per-customer scores they produce (step 2 of the CRM cycle)."""
 
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -52,6 +53,15 @@ class ScoreRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shop} {self.created_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @cached_property
+    def n_people(self) -> int:
+        """Customers scored who are still on file: the count pages show.
+
+        `n_customers` also counts customers erased since (their purchases stay in
+        the fits); an erased customer is nobody to count as a customer now.
+        """
+        return self.scores.filter(customer__erased_at__isnull=True).count()
 
 
 class CustomerScore(models.Model):

@@ -2,19 +2,26 @@
 
 from datetime import timedelta
 
+from django.utils import timezone
+
 from setia.insights import services
 from setia.insights.labels import SEGMENT_ADVICE, SEGMENT_NAMES
 
 
 def customer_panel(request, customer):
+    if customer.erased_at is not None:
+        return None  # no advice about someone whose data was erased
     score = services.score_of(customer)
     if score is None:
         return None
-    next_on = None
+    next_on, overdue = None, False
     if score.frequency > 0:
         # Their own average gap between shopping days, from first to last visit.
         gap = (score.last_on - score.first_on).days / score.frequency
         next_on = score.last_on + timedelta(days=round(gap))
+        if next_on < timezone.localdate():
+            # A date already gone is no prediction: say they are late instead.
+            next_on, overdue = None, True
     return (
         "insights/_customer_panel.html",
         {
@@ -23,6 +30,7 @@ def customer_panel(request, customer):
             "segment_name": SEGMENT_NAMES[score.segment],
             "segment_advice": SEGMENT_ADVICE[score.segment],
             "next_on": next_on,
+            "overdue": overdue,
         },
     )
 

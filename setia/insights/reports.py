@@ -7,13 +7,22 @@ from setia.insights.labels import TIER_ADVICE
 from setia.insights.models import CustomerScore, Tier
 
 
+def people(scores: QuerySet[CustomerScore]) -> QuerySet[CustomerScore]:
+    """Scores of customers still on file: an erased customer is nobody to act on.
+
+    Their purchases stay in the model fits (the shop's own history), but no page
+    lists or counts them as people.
+    """
+    return scores.filter(customer__erased_at__isnull=True)
+
+
 def pyramid_rows(scores: QuerySet[CustomerScore]) -> list[dict]:
     """Count, share of customers, share of revenue and average CLV per tier."""
     rows = {
         r["tier"]: r
-        for r in scores.values("tier").annotate(
-            n=Count("id"), revenue=Sum("total_spend_idr"), clv=Avg("clv_idr")
-        )
+        for r in people(scores)
+        .values("tier")
+        .annotate(n=Count("id"), revenue=Sum("total_spend_idr"), clv=Avg("clv_idr"))
     }
     n_total = sum(r["n"] for r in rows.values()) or 1
     revenue_total = sum(r["revenue"] or 0 for r in rows.values()) or 1
@@ -41,7 +50,7 @@ def rfm_grid(scores: QuerySet[CustomerScore]) -> list[dict]:
     """Rows of recency 5 (recent) → 1, columns frequency 1 → 5, with counts."""
     counts = {
         (c["r_score"], c["f_score"]): c["n"]
-        for c in scores.values("r_score", "f_score").annotate(n=Count("id"))
+        for c in people(scores).values("r_score", "f_score").annotate(n=Count("id"))
     }
     peak = max(counts.values(), default=1)
     rows = []
@@ -72,7 +81,8 @@ def at_risk(scores: QuerySet[CustomerScore]) -> QuerySet[CustomerScore]:
     )
     return (
         # An erased customer cannot be greeted back: nothing to act on.
-        scores.filter(is_at_risk=True, customer__erased_at__isnull=True)
+        people(scores)
+        .filter(is_at_risk=True)
         .select_related("customer")
         .annotate(may_message=Exists(consented))
         .order_by("tier", "-value_at_stake_idr", "customer_id")
@@ -119,23 +129,23 @@ def cohort_table(shop, months: int = 12) -> dict:
 
 
 def bought_together(shop, top: int = 20, min_baskets: int = 3) -> list[dict]:
-    """Product pairs most often bought in the same sale, strongest lift first."""
+    """Product pairs bought in the same sale more often than chance, strongest first.
+
+    Only what customers kept counts (`services.kept_sale_lines`): a pair that
+    always came back is no pair to display together.
+    """
     from datetime import timedelta
 
     import numpy as np
     from django.utils import timezone
 
     from setia.analytics.basket import product_pairs
-    from setia.sales.models import Product, SaleLine, SaleStatus
+    from setia.insights.services import kept_sale_lines
+    from setia.sales.models import Product
 
     since = timezone.localdate() - timedelta(days=365)
     rows = list(
-        SaleLine.objects.filter(
-            sale__shop=shop,
-            sale__status=SaleStatus.COMPLETED,
-            sale__business_on__gte=since,
-        )
-        .exclude(product=None)
+        kept_sale_lines(shop, since)
         .values_list("sale_id", "product_id")
         .iterator(chunk_size=20_000)
     )
@@ -144,8 +154,13 @@ def bought_together(shop, top: int = 20, min_baskets: int = 3) -> list[dict]:
     data = np.asarray(rows, dtype=np.int64)
     rules = product_pairs(data[:, 0], data[:, 1])
     together = np.rint(rules.support * rules.n_baskets).astype(np.int64)
-    # Each pair appears in both directions; keep a → b with a < b once.
-    keep = (together >= min_baskets) & (rules.antecedent < rules.consequent)
+    # Each pair appears in both directions; keep a → b with a < b once. Lift ≤ 1
+    # means no more often than chance (or less): not "bought together".
+    keep = (
+        (together >= min_baskets)
+        & (rules.lift > 1)
+        & (rules.antecedent < rules.consequent)
+    )
     order = np.flatnonzero(keep)[np.argsort(-rules.lift[keep], kind="stable")][:top]
     ids = {
         int(rules.products[i])
@@ -159,6 +174,7 @@ def bought_together(shop, top: int = 20, min_baskets: int = 3) -> list[dict]:
             "a": names.get(int(rules.products[rules.antecedent[i]]), "?"),
             "b": names.get(int(rules.products[rules.consequent[i]]), "?"),
             "baskets": int(together[i]),
+            # Share of the sales holding the first item that also hold the second.
             "confidence": float(rules.confidence[i]),
             "lift": float(rules.lift[i]),
         }

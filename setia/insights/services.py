@@ -193,21 +193,47 @@ def _extras(shop: Shop, analysis: Analysis) -> dict[str, list]:
     }
 
 
-def _recent_lines(shop: Shop) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(customer, sale, product) of the last year's lines sold to known customers."""
-    from datetime import timedelta
+def kept_sale_lines(shop: Shop, since):
+    """Lines of completed sales since `since` that the customer kept, at least
+    partly: fully returned lines and voided sales are left out.
 
-    from setia.sales.models import SaleLine, SaleStatus
+    Baskets for "bought together" and recommendations: what came back says
+    nothing about what sells together (rather the opposite).
+    """
+    from django.db.models import IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
 
-    since = timezone.localdate() - timedelta(days=RECOMMEND_FROM_DAYS)
-    rows = list(
+    from setia.sales.models import SaleLine, SaleReturnLine, SaleStatus
+
+    returned = (
+        SaleReturnLine.objects.filter(sale_line=OuterRef("pk"))
+        .values("sale_line")
+        .annotate(n=Sum("quantity"))
+        .values("n")
+    )
+    return (
         SaleLine.objects.filter(
             sale__shop=shop,
             sale__status=SaleStatus.COMPLETED,
             sale__business_on__gte=since,
         )
-        .exclude(sale__customer=None)
         .exclude(product=None)
+        .annotate(
+            returned=Coalesce(Subquery(returned, output_field=IntegerField()), Value(0))
+        )
+        .filter(quantity__gt=F("returned"))
+    )
+
+
+def _recent_lines(shop: Shop) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(customer, sale, product) of the last year's kept lines sold to known
+    customers."""
+    from datetime import timedelta
+
+    since = timezone.localdate() - timedelta(days=RECOMMEND_FROM_DAYS)
+    rows = list(
+        kept_sale_lines(shop, since)
+        .exclude(sale__customer=None)
         .values_list("sale__customer_id", "sale_id", "product_id")
         .iterator(chunk_size=20_000)
     )

@@ -46,7 +46,8 @@ def _scores(request):
     run = services.latest_run(request.shop)
     if run is None:
         return None, CustomerScore.objects.none()
-    return run, CustomerScore.objects.filter(run=run, shop=request.shop)
+    # Erased customers stay in the fits but are listed and counted nowhere.
+    return run, reports.people(CustomerScore.objects.filter(run=run, shop=request.shop))
 
 
 @staff_required
@@ -144,6 +145,9 @@ def customers(request):
     page = Paginator(
         scores.select_related("customer").order_by("-clv_idr", "customer_id"), 50
     ).get_page(request.GET.get("page"))
+    # The filters without the page: the page links add their own.
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "insights/customers.html",
@@ -153,7 +157,7 @@ def customers(request):
             "title": title,
             "advice": advice,
             "summary": summary,
-            "query": request.GET.urlencode(),
+            "query": query.urlencode(),
         },
     )
 

@@ -1,4 +1,7 @@
-"""Integer rupiah arithmetic. All rounding of money lives here."""
+"""Integer rupiah arithmetic. All rounding of money lives here, and the one
+reader of amounts as a shop types them."""
+
+import re
 
 
 def percent_of(amount_idr: int, basis_points: int) -> int:
@@ -81,3 +84,93 @@ def sale_share_weights(lines) -> dict[int, int]:
     ordered = sorted(lines, key=lambda line: line.pk)
     weights = offer_set_weights(ordered, lambda line: line.line_total_idr)
     return {line.pk: weight for line, weight in zip(ordered, weights, strict=True)}
+
+
+# ---- reading what the shop types --------------------------------------------
+#
+# Hand-written: no library reads Indonesian shop shorthand ("150rb", "1,5jt",
+# "Rp 150.000,-") with the thousands dot, and a browser number field reads
+# "15.000" as fifteen.
+
+
+class UnreadableAmount(ValueError):
+    """Not an amount the shop would type ("12abc", "1.2.3")."""
+
+
+class RupiahDecimals(UnreadableAmount):
+    """An amount with a fraction of a rupiah ("15,5", "150.000,50")."""
+
+
+_SUFFIXES = {"rb": 1_000, "ribu": 1_000, "k": 1_000, "jt": 1_000_000, "juta": 1_000_000}
+# "-Rp 5.000" and "Rp -5.000", "IDR 150.000", and "Rp 150.000,-" (",-": no cents).
+_MONEY = re.compile(r"(-?)(?:rp\.?|idr)?(-?)(\d[\d.,]*?)(rb|ribu|k|jt|juta)?(?:[.,]-)?")
+_COUNT = re.compile(r"(-?)(\d[\d.,]*)")
+
+
+def clean_typed(value) -> str:
+    """Spaces (also the no-break space of a pasted "Rp 150.000") and the
+    typographic minus are how people write; they carry no meaning here."""
+    return re.sub(r"\s+", "", str(value)).lower().replace("\u2212", "-")
+
+
+def split_digit_groups(number: str) -> tuple[str, list[str], str]:
+    """Cut "150.000" into ("150", ["000"], ""), "1,5" into ("1", [], "5").
+
+    A dot or comma before exactly three digits groups thousands (the same mark
+    all the way); one before one or two digits at the end starts decimals.
+    """
+    parts = re.split(r"([.,])", number)
+    groups, marks = parts[0::2], parts[1::2]
+    if not all(group.isdigit() for group in groups):
+        raise UnreadableAmount(number)
+    fraction = ""
+    if marks and len(groups[-1]) in (1, 2):
+        fraction, decimal_mark = groups.pop(), marks.pop()
+        if decimal_mark in marks:
+            raise UnreadableAmount(number)
+    if marks and (
+        len(set(marks)) > 1
+        or not 1 <= len(groups[0]) <= 3
+        or groups[0].startswith("0")
+        or any(len(group) != 3 for group in groups[1:])
+    ):
+        raise UnreadableAmount(number)
+    return groups[0], groups[1:], fraction
+
+
+def parse_count(value) -> int:
+    """A whole number typed with or without thousands dots: "1.000" is a
+    thousand. Raises UnreadableAmount (decimals included)."""
+    match = _COUNT.fullmatch(clean_typed(value))
+    if not match:
+        raise UnreadableAmount(value)
+    sign, number = match.groups()
+    head, groups, fraction = split_digit_groups(number)
+    if fraction:
+        raise UnreadableAmount(value)
+    return int(sign + head + "".join(groups))
+
+
+def parse_rupiah(value) -> int:
+    """Whole rupiah typed the shop way: "150.000", "150000", "150rb", "Rp 150.000",
+    "1,5jt", "-5.000". Raises RupiahDecimals for a fraction of a rupiah and
+    UnreadableAmount for anything else that is not an amount ("1.250jt" too:
+    1 250 juta to some, 1,25 juta to others)."""
+    match = _MONEY.fullmatch(clean_typed(value))
+    if not match or (match[1] and match[2]):
+        raise UnreadableAmount(value)
+    negative = bool(match[1] or match[2])
+    number, suffix = match[3], match[4]
+    head, groups, fraction = split_digit_groups(number)
+    factor = _SUFFIXES.get(suffix, 1)
+    if suffix and groups:
+        raise UnreadableAmount(value)
+    if fraction:
+        # Only a "1,5jt" or "2,5rb" can be whole rupiah with a decimal.
+        scaled = int(head + fraction) * factor
+        if not suffix or scaled % 10 ** len(fraction):
+            raise RupiahDecimals(value)
+        amount = scaled // 10 ** len(fraction)
+    else:
+        amount = int(head + "".join(groups)) * factor
+    return -amount if negative else amount

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from setia.lib.form_fields import CountField, DateInput, RupiahField
 from setia.lib.forms import percent_field, times_field
 from setia.loyalty.models import (
     BuyGetOffer,
@@ -24,6 +25,15 @@ class ProgramForm(forms.ModelForm):
     class Meta:
         model = ProgramVersion
         fields = PROGRAM_FIELDS
+        # Typed as text: a number box reads "10.000" as ten.
+        field_classes = {
+            "idr_per_point": RupiahField,
+            "min_purchase_idr": RupiahField,
+            "point_value_idr": RupiahField,
+            "welcome_bonus_points": CountField,
+            "birthday_bonus_points": CountField,
+            "referral_bonus_points": CountField,
+        }
         help_texts = {
             "earn_after_discounts": _(
                 "Off: points on the prices charged, before your discounts, "
@@ -70,6 +80,7 @@ class TierForm(forms.ModelForm):
             "perk",
             "is_active",
         ]
+        field_classes = {"min_spend_idr": RupiahField}
 
 
 class RewardForm(forms.ModelForm):
@@ -89,6 +100,12 @@ class RewardForm(forms.ModelForm):
             "stock",
             "is_active",
         ]
+        field_classes = {
+            "points_cost": CountField,
+            "value_idr": RupiahField,
+            "cap_idr": RupiahField,
+            "stock": CountField,
+        }
 
     def clean(self):
         data = super().clean()
@@ -103,16 +120,15 @@ class RewardForm(forms.ModelForm):
 
 
 class AdjustForm(forms.Form):
-    points = forms.IntegerField(
-        label=_("Points (+ to add, − to take off)"),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    points = CountField(
+        label=_("Points (+ to add, − to take off)"), allow_negative=True
     )
     reason = forms.CharField(label=_("Reason"), max_length=200)
     key = forms.CharField(widget=forms.HiddenInput)
 
 
 class StoreCreditForm(forms.Form):
-    amount_idr = forms.IntegerField(label=_("Amount (Rp)"), min_value=1)
+    amount_idr = RupiahField(label=_("Amount (Rp)"), min_value=1)
     reason = forms.CharField(label=_("Reason"), max_length=200)
     key = forms.CharField(widget=forms.HiddenInput)
 
@@ -137,10 +153,14 @@ class PromoForm(forms.ModelForm):
             "max_uses_per_customer",
             "is_active",
         ]
-        widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}),
-            "valid_until": forms.DateInput(attrs={"type": "date"}),
+        field_classes = {
+            "discount_idr": RupiahField,
+            "cap_idr": RupiahField,
+            "min_purchase_idr": RupiahField,
+            "max_uses": CountField,
+            "max_uses_per_customer": CountField,
         }
+        widgets = {"valid_from": DateInput(), "valid_until": DateInput()}
 
     def __init__(self, *args, shop=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -206,6 +226,12 @@ class CouponRuleForm(forms.ModelForm):
             "valid_days",
             "is_active",
         ]
+        field_classes = {
+            "min_spend_idr": RupiahField,
+            "discount_idr": RupiahField,
+            "cap_idr": RupiahField,
+            "min_purchase_idr": RupiahField,
+        }
 
     def clean(self):
         data = super().clean()
@@ -250,10 +276,7 @@ class BuyGetOfferForm(forms.ModelForm):
             "valid_until",
             "is_active",
         ]
-        widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}),
-            "valid_until": forms.DateInput(attrs={"type": "date"}),
-        }
+        widgets = {"valid_from": DateInput(), "valid_until": DateInput()}
         help_texts = {
             "get_product": _("Empty product and category: the same as bought."),
         }

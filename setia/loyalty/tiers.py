@@ -131,8 +131,19 @@ def progress(shop, customer, tier: Tier | None) -> TierProgress:
     if upcoming is None:
         return TierProgress(basis, None)
     spend = rolling_spend(shop, customer)
+    if upcoming.min_spend_idr <= spend:
+        # Already earned (a Rp 0 entry tier for a new member, or spend not yet
+        # refreshed into a tier): "Rp 0 more to reach Silver" is nonsense, so
+        # point at the first tier the spend has not reached, if any.
+        upcoming = (
+            tiers.filter(min_spend_idr__gt=spend)
+            .order_by("min_spend_idr", "id")
+            .first()
+        )
+        if upcoming is None:
+            return TierProgress(basis, None)
     return TierProgress(
-        basis, upcoming, to_next_tier_idr=max(0, upcoming.min_spend_idr - spend)
+        basis, upcoming, to_next_tier_idr=upcoming.min_spend_idr - spend
     )
 
 

@@ -1,6 +1,5 @@
 import secrets
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -19,6 +18,7 @@ from django.views.decorators.http import (
 
 from setia.accounts.decorators import owner_required, staff_required
 from setia.customers.models import Customer
+from setia.lib.client_ip import client_address
 from setia.lib.phones import wa_link
 from setia.loyalty import ledger, members, programs, promotions, services
 from setia.loyalty import tiers as tier_rules
@@ -431,19 +431,8 @@ def own_link_revoke(request, customer_id):
     return redirect("loyalty:member", customer.pk)
 
 
-def _client_address(request) -> str:
-    """The visitor's address; behind the shop's own proxy, the one it saw."""
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        # The proxy appends the address it saw; earlier entries are client-made.
-        last = forwarded.split(",")[-1].strip()
-        if last:
-            return last
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _over_limit(request) -> bool:
-    key = f"loyalty:own-page:{_client_address(request)}"
+    key = f"loyalty:own-page:{client_address(request)}"
     cache.add(key, 0, OWN_PAGE_WINDOW_SECONDS)
     try:
         count = cache.incr(key)

@@ -2,15 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from setia.sales.cart import to_int
-
-
-class MoneyField(forms.CharField):
-    """Whole rupiah typed the shop way: "150.000", "150rb", "Rp 150.000"."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return to_int(value, 0)
+from setia.lib.form_fields import DateInput, RupiahField
 
 
 class ProductForm(forms.Form):
@@ -22,14 +14,14 @@ class ProductForm(forms.Form):
         required=False,
         help_text=_("e.g. gamis, tunik, hijab"),
     )
-    price_idr = MoneyField(label=_("Retail price"))
-    grosir_price_idr = MoneyField(
+    price_idr = RupiahField(label=_("Retail price"))
+    grosir_price_idr = RupiahField(
         label=_("Grosir price"), required=False, help_text=_("Empty: no grosir price")
     )
     grosir_min_qty = forms.IntegerField(
         label=_("Grosir from (pieces)"), min_value=1, initial=3
     )
-    cost_idr = MoneyField(label=_("Cost price (HPP)"), required=False)
+    cost_idr = RupiahField(label=_("Cost price (HPP)"), required=False)
     sizes = forms.CharField(
         label=_("Sizes"),
         required=False,
@@ -51,7 +43,7 @@ class RestockForm(forms.Form):
     received_on = forms.DateField(
         label=_("Date"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 

@@ -2,11 +2,29 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from setia.lib.money import format_rupiah
 from setia.lib.phones import wa_link
 from setia.loyalty import promotions
-from setia.sales.models import Sale
+from setia.sales.models import Payment, PaymentMethod, Sale
+
+
+def tendered_payments(sale: Sale) -> list[tuple[Payment, int]]:
+    """(payment, amount for the receipt). A cash payment at the counter shows
+    what the customer handed over: the sale keeps the amount less the change
+    (the change comes off the last cash payment), the receipt adds it back."""
+    rows = [[payment, payment.amount_idr] for payment in sale.payments.all()]
+    if sale.change_idr:
+        for row in reversed(rows):
+            payment = row[0]
+            if (
+                payment.kind == Payment.Kind.AT_SALE
+                and payment.method == PaymentMethod.CASH
+            ):
+                row[1] += sale.change_idr
+                break
+    return [(payment, amount) for payment, amount in rows]
 
 
 def receipt_text(sale: Sale) -> str:
@@ -56,12 +74,14 @@ def receipt_text(sale: Sale) -> str:
                 % {"amount": format_rupiah(sale.reward_discount_idr)}
             )
     out.append(_("*Total: %(amount)s*") % {"amount": format_rupiah(sale.total_idr)})
-    for payment in sale.payments.all():
-        out.append(
-            f"{payment.get_method_display()}: {format_rupiah(payment.amount_idr)}"
-        )
+    for payment, amount in tendered_payments(sale):
+        out.append(f"{payment.get_method_display()}: {format_rupiah(amount)}")
     if sale.change_idr:
-        out.append(_("Change: %(amount)s") % {"amount": format_rupiah(sale.change_idr)})
+        # The money given back, not "change" as in edit.
+        out.append(
+            pgettext("money given back", "Change: %(amount)s")
+            % {"amount": format_rupiah(sale.change_idr)}
+        )
     if sale.outstanding_idr:
         out.append(
             _("Unpaid (kasbon): %(amount)s")

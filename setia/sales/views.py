@@ -19,7 +19,13 @@ from setia.customers.models import Customer
 from setia.loyalty import promotions
 from setia.loyalty import services as loyalty_services
 from setia.sales import services
-from setia.sales.cart import COUNTER_METHODS, CartState, to_int
+from setia.sales.cart import (
+    COUNTER_METHODS,
+    CartState,
+    to_int,
+    typed_rupiah,
+    unreadable_amount_message,
+)
 from setia.sales.history import customer_history
 from setia.sales.models import (
     PaymentMethod,
@@ -28,7 +34,7 @@ from setia.sales.models import (
     SaleStatus,
     Variant,
 )
-from setia.sales.receipts import receipt_text, whatsapp_url
+from setia.sales.receipts import receipt_text, tendered_payments, whatsapp_url
 from setia.sales.services import returnable_quantities
 
 
@@ -79,7 +85,7 @@ def cash_notes(total_idr: int) -> list[int]:
 
 def _sale_context(request, state: CartState, error: str = "", **extra) -> dict:
     quote = state.quote(request.shop)
-    error = error or state.problem
+    error = error or state.refused or state.problem
     loyalty_context = {}
     methods2 = COUNTER_METHODS
     if state.customer is not None:
@@ -111,6 +117,14 @@ def _render_sale(request, state: CartState, error: str = "", status=200, **extra
     template = "sales/_sale_form.html" if request.htmx else "sales/new.html"
     response = render(request, template, context, status=status)
     response["Vary"] = "HX-Request"
+    if request.htmx and context["error"]:
+        # The message sits at the top of the form; the button tapped (Save, at
+        # the bottom) may be a screen away, so bring the message into view.
+        response["HX-Reswap"] = "outerHTML show:#sale-error:top"
+    elif request.htmx and state.discount_problem:
+        # The box and the message under it, which the sticky Save bar may
+        # cover: to the top of the screen.
+        response["HX-Reswap"] = "outerHTML show:#discount:top"
     return response
 
 
@@ -123,6 +137,8 @@ def new_sale(request):
     action = request.POST.get("action", "refresh")
     extra = {}
     if action == "save":
+        if state.refused:
+            return _render_sale(request, state, status=422)
         return _save_sale(request, state)
     if action == "search":
         extra["items"] = search_items(request.shop, request.POST.get("iq", ""))
@@ -234,6 +250,7 @@ def receipt(request, sale_id: int):
             "sale": sale,
             "wa_url": whatsapp_url(sale),
             "text": receipt_text(sale),
+            "payments": tendered_payments(sale),
             "coupon": coupon,
             "coupon_value": promotions.promo_value_text(coupon) if coupon else "",
         },
@@ -242,12 +259,19 @@ def receipt(request, sale_id: int):
 
 @staff_required
 def sale_detail(request, sale_id: int):
-    sale = _get_sale(request, sale_id)
+    return _detail_page(request, _get_sale(request, sale_id))
+
+
+def _detail_page(request, sale: Sale, *, typed=None, status: int = 200):
+    """The sale's page; `typed` is a refused return form's POST, shown again
+    (the form open, the quantities, reason and refund as typed)."""
     left = returnable_quantities(sale)
     lines = [
         (line, left[line.pk], line.quantity - left[line.pk])
         for line in sale.lines.all()
     ]
+    for line, _left, _returned in lines:
+        line.typed_return = (typed or {}).get(f"r{line.pk}", "0")[:6]
     is_owner = request.membership.is_owner
     money_back, store_credit_back = (
         services.void_money_preview(sale) if is_owner and not sale.is_voided else (0, 0)
@@ -268,7 +292,9 @@ def sale_detail(request, sale_id: int):
             "payments": sale.payments.all(),
             # Fresh keys per page view: a double tap on a form posts its key twice.
             "settle_key": uuid.uuid4().hex,
-            "return_key": uuid.uuid4().hex,
+            # A refused return kept no key: the retry may use the same one.
+            "return_key": (typed or {}).get("key") or uuid.uuid4().hex,
+            "return_typed": typed,
             "methods": COUNTER_METHODS,
             # Store credit is money the shop owes: the Owner's to give (as on the
             # loyalty page), and only to a named customer.
@@ -279,6 +305,7 @@ def sale_detail(request, sale_id: int):
                 or (is_owner and sale.customer_id is not None)
             ],
         },
+        status=status,
     )
 
 
@@ -286,13 +313,17 @@ def sale_detail(request, sale_id: int):
 @staff_required
 def settle(request, sale_id: int):
     sale = _get_sale(request, sale_id)
+    amount = typed_rupiah(request.POST.get("amount"))
+    if amount is None:
+        messages.error(request, unreadable_amount_message(request.POST["amount"]))
+        return redirect("sales:detail", sale.pk)
     try:
         services.settle_credit(
             request.shop,
             request.user,
             sale,
             method=request.POST.get("method", PaymentMethod.CASH),
-            amount_idr=to_int(request.POST.get("amount")),
+            amount_idr=amount,
             idempotency_key=request.POST.get("key", ""),
         )
     except ValidationError as exc:
@@ -312,7 +343,9 @@ def sale_return(request, sale_id: int):
     refund_method = request.POST.get("refund_method", RefundMethod.CASH)
     if refund_method == RefundMethod.STORE_CREDIT and not request.membership.is_owner:
         messages.error(request, _("Only the Owner can refund to store credit."))
-        return redirect("sales:detail", sale.pk)
+        return _detail_page(
+            request, _get_sale(request, sale_id), typed=request.POST, status=422
+        )
     try:
         services.record_return(
             request.shop,
@@ -324,9 +357,11 @@ def sale_return(request, sale_id: int):
             idempotency_key=request.POST.get("key", ""),
         )
     except ValidationError as exc:
+        # Shown again with what was typed (a redirect would empty the form).
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Return recorded."))
+        sale = _get_sale(request, sale_id)
+        return _detail_page(request, sale, typed=request.POST, status=422)
+    messages.success(request, _("Return recorded."))
     return redirect("sales:detail", sale.pk)
 
 
@@ -382,6 +417,7 @@ def sale_list(request):
             "previous": on - dt.timedelta(days=1),
             "next": on + dt.timedelta(days=1),
             "is_today": on >= timezone.localdate(),
+            "today": timezone.localdate(),
             "summary": summary,
             "received": [
                 (PaymentMethod(method).label, amount)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from setia.accounts.decorators import owner_required, staff_required
 from setia.sales import services
-from setia.sales.cart import to_int
+from setia.sales.cart import to_int, typed_rupiah, unreadable_amount_message
 from setia.sales.forms import ProductForm, RestockForm
 from setia.sales.models import Product, Restock, Variant
 
@@ -172,27 +172,35 @@ def restock_new(request):
     products = _products(request.shop, query).filter(is_active=True)[:30]
     form = RestockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        lines = []
+        lines, unreadable = [], None
         for key, value in request.POST.items():
             if key.startswith("qty_") and to_int(value) > 0:
                 variant_id = to_int(key[4:])
-                cost = to_int(request.POST.get(f"cost_{variant_id}"))
+                typed = request.POST.get(f"cost_{variant_id}", "")
+                cost = typed_rupiah(typed)
+                if cost is None:
+                    unreadable = typed
+                    break
                 lines.append(services.RestockLineInput(variant_id, to_int(value), cost))
-        try:
-            services.record_restock(
-                request.shop,
-                request.user,
-                supplier=form.cleaned_data["supplier"],
-                received_on=form.cleaned_data["received_on"],
-                note=form.cleaned_data["note"],
-                lines=lines,
-                idempotency_key=request.POST.get("key", ""),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        if unreadable is not None:
+            # "1,5jt" kept as digits would have been a cost of Rp 15.000.000.
+            form.add_error(None, unreadable_amount_message(unreadable))
         else:
-            messages.success(request, _("Restock saved; stock is updated."))
-            return redirect("sales:restocks")
+            try:
+                services.record_restock(
+                    request.shop,
+                    request.user,
+                    supplier=form.cleaned_data["supplier"],
+                    received_on=form.cleaned_data["received_on"],
+                    note=form.cleaned_data["note"],
+                    lines=lines,
+                    idempotency_key=request.POST.get("key", ""),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Restock saved; stock is updated."))
+                return redirect("sales:restocks")
     return render(
         request,
         "sales/restock_form.html",

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.http import HttpRequest
 from django.urls import reverse
 
 from setia.accounts.management.commands import backup as backup_command
@@ -35,7 +36,7 @@ def test_createshop_refuses_the_demo_logins(client, login, existing_user):
         run("createshop", "Toko Asli", owner=login, existing_user=existing_user)
     assert not Shop.objects.filter(name="Toko Asli").exists()
     # The published password still opens nothing but the demo shop.
-    assert client.login(username=login, password="setia-demo")
+    assert client.login(request=HttpRequest(), username=login, password="setia-demo")
     page = client.get(reverse("reports:home"))
     assert page.context["shop"].is_demo
 

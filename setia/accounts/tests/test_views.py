@@ -1,4 +1,5 @@
 import pytest
+from django.http import HttpRequest
 from django.urls import reverse
 
 from setia.accounts.models import AuditEvent, Membership, Role, Shop, User
@@ -88,7 +89,9 @@ def test_owner_adds_staff_who_can_then_log_in(owner_client, shop, client):
     assert member.role == Role.STAFF
     assert AuditEvent.objects.filter(shop=shop, action="staff.added").exists()
     owner_client.logout()
-    assert owner_client.login(username="rina2", password="kulot-biru-2026")
+    assert owner_client.login(
+        request=HttpRequest(), username="rina2", password="kulot-biru-2026"
+    )
 
 
 @pytest.mark.django_db

@@ -84,11 +84,13 @@ def test_too_few_repeat_customers_fall_back_explicitly():
     assert len(value.fallback_reasons) == 2
     assert "only 3 repeat customers" in value.fallback_reasons[0]
     assert np.isnan(value.probability_alive).all()
-    # Historical rate x/T projected: customer 3 buys 1/40 per week -> 52/40.
-    assert_allclose(value.expected_purchases[2], 52 / 40)
-    # No repeat: spend falls back to mean spend per purchase day (monetary 0 here).
+    # Customer 3's rate (1 repeat in 40 weeks) shrunk to the shop's pooled
+    # rate, 7 repeats in 170 weeks: (x + k * pooled) / (T + k), k = 365/7.
+    k, pooled = 365 / 7, 7 / 170
+    rate = (1 + k * pooled) / (40 + k)
+    assert_allclose(value.expected_purchases[2], 52 * rate)
     # CLV over one month: rate * 4.345 weeks * spend.
-    assert_allclose(value.clv[2], 1 / 40 * 4.345 * 50)
+    assert_allclose(value.clv[2], rate * 4.345 * 50)
 
 
 def test_customer_with_zero_age_uses_pooled_rate():

@@ -18,12 +18,12 @@ def test_custom_cutoffs_top_1_4_15_percent():
     assert tiers[0] == 0 and tiers[1] == 1 and tiers[5] == 2 and tiers[20] == 3
 
 
-def test_ties_share_the_higher_tier():
-    # Customers with strictly higher value: 9 -> 0; each 5 -> 1; 1 -> 4.
-    # Quartile bounds for 5 customers are 1.25, 2.5, 3.75 customers, so all
-    # three 5s (1 above them) join 9 in Platinum although that is 80 %.
+def test_ties_share_the_lower_tier():
+    # Places from the top: 9 -> 0; the three 5s take places 1-3; 1 -> 4.
+    # Quartile bounds for 5 customers, rounded up, are 2, 3, 4 places; the
+    # 5s end at place 3, past the Gold bound, so all three are Iron.
     tiers = pyramid_tiers(np.array([5.0, 9.0, 5.0, 1.0, 5.0]))
-    assert_array_equal(tiers, [0, 0, 0, 3, 0])
+    assert_array_equal(tiers, [2, 0, 2, 3, 2])
 
 
 def test_bad_cutoffs_rejected():

@@ -119,8 +119,10 @@ def test_kiosk_frequency_scores_fill_every_score_and_leave_r_and_m_alone():
         assert set(scores.f[s.n_purchases == visits].tolist()) == {f}
     assert set(scores.f[(s.n_purchases >= 4) & (s.n_purchases <= 11)]) == {4}
     assert set(scores.f[s.n_purchases >= 12]) == {5}
-    # Recency and spend have no tie large enough to empty a score: unchanged.
-    assert_array_equal(scores.r, _plain_quintiles(-s.days_since_last))
+    # Recency and spend have no tie large enough to empty a score: plain
+    # quintiles (recency counted from the most recent end, ties at their
+    # best position).
+    assert_array_equal(scores.r, 6 - _plain_quintiles(s.days_since_last))
     assert_array_equal(scores.m, _plain_quintiles(s.total_spend))
     assert (np.bincount(scores.m, minlength=6)[1:] > 0).all()
 

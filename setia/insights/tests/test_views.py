@@ -118,6 +118,16 @@ def test_bought_together_lists_pairs_with_product_names(staff_client, shop, owne
             lines=[LineInput(gamis.pk, 1), LineInput(hijab.pk, 1)],
             payments=[PaymentInput("cash", 1_000_000)],
         )
+    # Other sales: a pair in every sale would be no more often than chance.
+    kaos = make_product(shop, name="Kaos", stock=100).variants.first()
+    for i in range(3):
+        record_sale(
+            shop,
+            owner,
+            idempotency_key=f"k{i}",
+            lines=[LineInput(kaos.pk, 1)],
+            payments=[PaymentInput("cash", 1_000_000)],
+        )
     pairs = staff_client.get(reverse("insights:together")).context["pairs"]
     assert len(pairs) == 1
     assert {pairs[0]["a"], pairs[0]["b"]} == {"Gamis Syari", "Pashmina"}
