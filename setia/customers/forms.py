@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from setia.customers.models import (
@@ -159,7 +160,7 @@ class ConsentForm(forms.Form):
 class QuickAddForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     phone = forms.CharField(
-        label=_("WhatsApp number"),
+        label=capfirst(_("WhatsApp number")),
         max_length=30,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
     )

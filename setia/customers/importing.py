@@ -25,6 +25,7 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from setia.accounts import audit
@@ -129,7 +130,7 @@ STORED_FIELDS = [
 def field_labels() -> dict[str, str]:
     return {
         "name": _("Name"),
-        "phone": _("WhatsApp number"),
+        "phone": capfirst(_("WhatsApp number")),
         "birthday": _("Birthday"),
         "address": _("Address"),
         "city": _("City"),

@@ -43,7 +43,7 @@ def test_signup_rejects_a_bad_number_in_indonesian(client):
         },
     )
     assert response.status_code == 200
-    assert "bukan nomor telepon" in response.content.decode()
+    assert "bukan nomor HP" in response.content.decode()
     assert not Shop.objects.exists()
 
 
@@ -211,7 +211,7 @@ def test_bad_shop_details_are_shown_again_with_the_error(owner_client, shop):
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "bukan nomor telepon" in page and "Bahasa" in page
+    assert "bukan nomor HP" in page and "Bahasa" in page
     shop.refresh_from_db()
     assert shop.name == "Butik Uji A"
 
