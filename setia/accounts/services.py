@@ -2,6 +2,7 @@
 
 import secrets
 
+from axes.utils import reset as axes_reset
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.text import slugify
@@ -109,6 +110,9 @@ def reset_staff_password(
     password = password or generate_password()
     membership.user.set_password(password)
     membership.user.save(update_fields=["password"])
+    # A clerk locked out by wrong guesses is told to ask for a new password:
+    # with it, the pause on her name is lifted too.
+    axes_reset(username=membership.user.username)
     audit.record(shop, by, "staff.password_reset", membership)
     return password
 

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from django.apps import apps
 from django.db import models, transaction
+from django.db.models import Q
 
 from setia.accounts import audit
 from setia.accounts.models import Shop, User
@@ -102,12 +103,17 @@ def merge_customers(
         raise ValueError("cannot merge a customer with itself")
     if survivor.shop_id != shop.pk or duplicate.shop_id != shop.pk:
         raise ValueError("both customers must belong to the shop")
-    # Lock both rows so a sale cannot attach to the duplicate halfway through.
+    # Lock both rows so a sale cannot attach to the duplicate halfway through,
+    # and the rows of the customers the duplicate referred (re-pointed below).
+    # All first and in id order: a sale takes its customer's row before any
+    # points account (a referred friend's sale pays the referrer's account), so
+    # a merge, whose loyalty hook locks accounts, must take customer rows first
+    # too (PostgreSQL deadlock, found in review).
     locked = {
         c.pk: c
-        for c in Customer.objects.select_for_update().filter(
-            pk__in=[survivor.pk, duplicate.pk]
-        )
+        for c in Customer.objects.select_for_update()
+        .filter(Q(pk__in=[survivor.pk, duplicate.pk]) | Q(referred_by_id=duplicate.pk))
+        .order_by("pk")
     }
     survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
     if survivor.erased_at is not None or duplicate.erased_at is not None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 # One reader of typed amounts for the whole app (the sale screen uses it too).
 from setia.lib.money import (
+    MAX_RUPIAH,
     RupiahDecimals,
     UnreadableAmount,
     format_rupiah,
@@ -20,8 +21,6 @@ from setia.lib.money import (
     parse_rupiah,
 )
 
-# More is a typing slip (and past 9.2 × 10^18 the database cannot hold it).
-MAX_RUPIAH = 1_000_000_000_000  # Rp 1 triliun
 MAX_COUNT = 2_147_483_647  # the largest PositiveIntegerField on every database
 
 

@@ -103,8 +103,13 @@ class RupiahDecimals(UnreadableAmount):
 
 _SUFFIXES = {"rb": 1_000, "ribu": 1_000, "k": 1_000, "jt": 1_000_000, "juta": 1_000_000}
 # "-Rp 5.000" and "Rp -5.000", "IDR 150.000", and "Rp 150.000,-" (",-": no cents).
-_MONEY = re.compile(r"(-?)(?:rp\.?|idr)?(-?)(\d[\d.,]*?)(rb|ribu|k|jt|juta)?(?:[.,]-)?")
-_COUNT = re.compile(r"(-?)(\d[\d.,]*)")
+# A leading "+" is how an addition is written ("+50" points); it means nothing.
+_MONEY = re.compile(
+    r"([-+]?)(?:rp\.?|idr)?([-+]?)(\d[\d.,]*?)(rb|ribu|k|jt|juta)?(?:[.,]-)?"
+)
+_COUNT = re.compile(r"([-+]?)(\d[\d.,]*)")
+# More is a typing slip (and past 9.2 × 10^18 the database cannot hold it).
+MAX_RUPIAH = 1_000_000_000_000  # Rp 1 triliun
 
 
 def clean_typed(value) -> str:
@@ -148,7 +153,8 @@ def parse_count(value) -> int:
     head, groups, fraction = split_digit_groups(number)
     if fraction:
         raise UnreadableAmount(value)
-    return int(sign + head + "".join(groups))
+    whole = int(head + "".join(groups))
+    return -whole if sign == "-" else whole
 
 
 def parse_rupiah(value) -> int:
@@ -159,12 +165,15 @@ def parse_rupiah(value) -> int:
     match = _MONEY.fullmatch(clean_typed(value))
     if not match or (match[1] and match[2]):
         raise UnreadableAmount(value)
-    negative = bool(match[1] or match[2])
+    negative = "-" in (match[1], match[2])
     number, suffix = match[3], match[4]
     head, groups, fraction = split_digit_groups(number)
     factor = _SUFFIXES.get(suffix, 1)
     if suffix and groups:
         raise UnreadableAmount(value)
+    if fraction and not suffix and not fraction.strip("0"):
+        # "Rp1.500.000,00", as a bank app or a spreadsheet writes whole rupiah.
+        fraction = ""
     if fraction:
         # Only a "1,5jt" or "2,5rb" can be whole rupiah with a decimal.
         scaled = int(head + fraction) * factor

@@ -7,7 +7,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from setia.customers.models import Customer
-from setia.lib.money import UnreadableAmount, format_rupiah, parse_rupiah
+from setia.lib.money import (
+    MAX_RUPIAH,
+    UnreadableAmount,
+    format_rupiah,
+    parse_count,
+    parse_rupiah,
+)
 from setia.loyalty.programs import quote_promo
 from setia.loyalty.promotions import active_offers
 from setia.sales.models import PaymentMethod
@@ -43,7 +49,20 @@ def typed_rupiah(value) -> int | None:
         amount = parse_rupiah(text)
     except UnreadableAmount:
         return None
-    return amount if amount >= 0 else None
+    return amount if 0 <= amount <= MAX_RUPIAH else None
+
+
+def typed_count(value, default: int = 0) -> int | None:
+    """Pieces as typed ("2", "1.000"); `default` when blank, None when it is no
+    whole number ("1.5" kept as digits was 15 pieces) or is negative."""
+    text = str(value or "").strip()
+    if not text:
+        return default
+    try:
+        count = parse_count(text)
+    except UnreadableAmount:
+        return None
+    return count if 0 <= count <= 999_999 else None
 
 
 def unreadable_amount_message(typed) -> str:
@@ -94,13 +113,19 @@ class CartState:
         for i, raw in enumerate(variants):
             variant_id = to_int(raw)
             typed = str(quantities[i] if i < len(quantities) else 1).strip()
-            quantity = to_int(typed, 1)
-            if typed.startswith("-"):
-                # to_int keeps only the digits: "-3" would quietly become 3.
-                state.refused = _(
-                    "A quantity cannot be negative (%(typed)s was typed), so it "
-                    "was not changed. To take an item out, tap ✕."
-                ) % {"typed": typed[:12]}
+            quantity = typed_count(typed, 1)
+            if quantity is None:
+                # Not read as its digits: "-3" would be 3 and "1.5" 15 pieces.
+                if typed.startswith("-"):
+                    state.refused = _(
+                        "A quantity cannot be negative (%(typed)s was typed), so it "
+                        "was not changed. To take an item out, tap ✕."
+                    ) % {"typed": typed[:12]}
+                else:
+                    state.refused = _(
+                        "A quantity is a whole number of pieces (%(typed)s was "
+                        "typed), so it was not changed."
+                    ) % {"typed": typed[:12]}
                 quantity = max(1, to_int(shown[i] if i < len(shown) else 1, 1))
             discount = state.read_money(discounts[i] if i < len(discounts) else "")
             if variant_id and quantity > 0:

@@ -23,6 +23,7 @@ from setia.sales.cart import (
     COUNTER_METHODS,
     CartState,
     to_int,
+    typed_count,
     typed_rupiah,
     unreadable_amount_message,
 )
@@ -338,8 +339,13 @@ def settle(request, sale_id: int):
 def sale_return(request, sale_id: int):
     sale = _get_sale(request, sale_id)
     quantities = {
-        line.pk: to_int(request.POST.get(f"r{line.pk}")) for line in sale.lines.all()
+        line.pk: typed_count(request.POST.get(f"r{line.pk}"))
+        for line in sale.lines.all()
     }
+    if None in quantities.values():
+        # Digits kept from "1.5" would have taken 15 pieces back.
+        messages.error(request, _("Type whole pieces to take back, e.g. 1 or 2."))
+        return _detail_page(request, sale, typed=request.POST, status=422)
     refund_method = request.POST.get("refund_method", RefundMethod.CASH)
     if refund_method == RefundMethod.STORE_CREDIT and not request.membership.is_owner:
         messages.error(request, _("Only the Owner can refund to store credit."))

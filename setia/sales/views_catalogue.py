@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 
 from setia.accounts.decorators import owner_required, staff_required
 from setia.sales import services
-from setia.sales.cart import to_int, typed_rupiah, unreadable_amount_message
+from setia.sales.cart import (
+    to_int,
+    typed_count,
+    typed_rupiah,
+    unreadable_amount_message,
+)
 from setia.sales.forms import ProductForm, RestockForm
 from setia.sales.models import Product, Restock, Variant
 
@@ -174,17 +179,26 @@ def restock_new(request):
     if request.method == "POST" and form.is_valid():
         lines, unreadable = [], None
         for key, value in request.POST.items():
-            if key.startswith("qty_") and to_int(value) > 0:
+            if not key.startswith("qty_"):
+                continue
+            pieces = typed_count(value)
+            if pieces is None:
+                # Digits kept from "1.5" would have been 15 pieces.
+                unreadable = _("“%(typed)s” is not a whole number of pieces.") % {
+                    "typed": value.strip()[:20]
+                }
+                break
+            if pieces > 0:
                 variant_id = to_int(key[4:])
                 typed = request.POST.get(f"cost_{variant_id}", "")
                 cost = typed_rupiah(typed)
                 if cost is None:
-                    unreadable = typed
+                    # "1,5jt" kept as digits would have been Rp 15.000.000.
+                    unreadable = unreadable_amount_message(typed)
                     break
-                lines.append(services.RestockLineInput(variant_id, to_int(value), cost))
+                lines.append(services.RestockLineInput(variant_id, pieces, cost))
         if unreadable is not None:
-            # "1,5jt" kept as digits would have been a cost of Rp 15.000.000.
-            form.add_error(None, unreadable_amount_message(unreadable))
+            form.add_error(None, unreadable)
         else:
             try:
                 services.record_restock(

@@ -74,3 +74,18 @@ def test_a_login_without_a_request_still_works_where_code_passes_one(client, wan
     assert client.login(
         request=HttpRequest(), username=wanty.username, password=PASSWORD
     )
+
+
+def test_a_new_password_from_the_owner_lifts_a_clerks_pause(client, settings):
+    from setia.accounts import services
+    from setia.accounts.models import Membership
+
+    staff = MembershipFactory(role="staff")
+    owner = MembershipFactory(shop=staff.shop, role="owner").user
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, staff.user.username, "salah")
+    assert _login(client, staff.user.username, "salah").status_code == 429
+    password = services.reset_staff_password(
+        staff.shop, owner, Membership.objects.get(pk=staff.pk)
+    )
+    assert _login(client, staff.user.username, password).status_code == 302

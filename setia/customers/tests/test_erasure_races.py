@@ -39,9 +39,9 @@ def _in_thread(fn, done: threading.Event | None = None):
     return thread, box
 
 
-def test_an_erasure_during_an_import_is_not_overwritten_by_the_file(
-    shop, owner, settings, tmp_path, monkeypatch, db_for_threads
-):
+@pytest.fixture
+def siti_and_upload(shop, owner, settings, tmp_path):
+    """Made before `db_for_threads` copies an in-memory SQLite database."""
     settings.DATA_DIR = tmp_path
     siti = Customer.objects.create(shop=shop, name=NAME, phone=PHONE)
     # The file spells her name differently: the import plans to update her row.
@@ -50,6 +50,13 @@ def test_an_erasure_during_an_import_is_not_overwritten_by_the_file(
     )
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
     job.refresh_from_db()
+    return siti, job
+
+
+def test_an_erasure_during_an_import_is_not_overwritten_by_the_file(
+    shop, owner, siti_and_upload, db_for_threads, monkeypatch
+):
+    siti, job = siti_and_upload
 
     at_writes, go_on = threading.Event(), threading.Event()
     write_spool = importing._write_spool

@@ -76,3 +76,59 @@ def test_a_restock_cost_is_read_right_or_refused(staff_client, shop):
     assert not Restock.objects.exists()
     staff_client.post("/sales/restocks/new/", {**form, f"cost_{variant.pk}": "85,5rb"})
     assert Restock.objects.get().total_cost_idr == 171_000
+
+
+def test_an_absurd_amount_is_refused_not_a_server_error(staff_client, shop):
+    variant = make_product(shop, price=200_000, grosir=0).variants.get()
+    response = staff_client.post(NEW, _cart(variant, pay_amount="9" * 20))
+    assert response.status_code == 422
+    assert not Sale.objects.exists()
+
+
+def test_whole_rupiah_written_with_zero_cents_is_read(staff_client, shop):
+    variant = make_product(shop, price=1_500_000, grosir=0).variants.get()
+    response = staff_client.post(NEW, _cart(variant, pay_amount="Rp1.500.000,00"))
+    assert response.status_code == 302
+    assert Sale.objects.get().change_idr == 0
+
+
+def test_a_quantity_with_a_decimal_is_refused_not_read_as_fifteen(staff_client, shop):
+    variant = make_product(shop, price=100_000, grosir=0, stock=20).variants.get()
+    response = staff_client.post(NEW, {**_cart(variant), "q": ["1.5"], "qs": ["1"]})
+    assert response.status_code == 422
+    assert "bilangan bulat" in response.content.decode()
+    assert not Sale.objects.exists()
+
+
+def test_a_return_of_one_and_a_half_pieces_is_refused(staff_client, shop, owner):
+    variant = make_product(shop, price=100_000, grosir=0).variants.get()
+    sale = sell(shop, owner, variant, 2)
+    line = sale.lines.get()
+    response = staff_client.post(
+        f"/sales/{sale.pk}/return/",
+        {f"r{line.pk}": "1.5", "reason": "ukuran", "refund_method": "cash"},
+    )
+    assert response.status_code == 422
+    assert not sale.returns.exists()
+
+
+def test_a_restock_of_one_and_a_half_pieces_is_refused(staff_client, shop):
+    variant = make_product(shop, stock=0).variants.get()
+    staff_client.post(
+        "/sales/restocks/new/",
+        {
+            "supplier": "Tanah Abang",
+            "received_on": "2026-11-20",
+            f"qty_{variant.pk}": "1.5",
+            f"cost_{variant.pk}": "85.000",
+        },
+    )
+    assert not Restock.objects.exists()
+
+
+def test_points_added_with_a_plus_sign_are_read():
+    from setia.loyalty.forms import AdjustForm
+
+    form = AdjustForm({"points": "+50", "reason": "hadiah", "key": "k"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["points"] == 50
