@@ -10,33 +10,14 @@ erasure is started while the import is held just before its writes.
 import threading
 
 import pytest
-from django.db import connections
 
 from setia.customers import erasure, importing
 from setia.customers.models import Customer, ImportJob, ImportStatus
+from setia.customers.tests.threads import in_thread
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NAME, PHONE = "Siti Rahmawati", "+6281298765432"
-
-
-def _in_thread(fn, done: threading.Event | None = None):
-    """Start `fn` in a thread with its own connection; its result goes in a box."""
-    box: dict = {}
-
-    def run():
-        try:
-            box["value"] = fn()
-        except Exception as exc:  # noqa: BLE001 - the test asserts on it
-            box["error"] = exc
-        finally:
-            connections.close_all()
-            if done is not None:
-                done.set()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, box
 
 
 @pytest.fixture
@@ -67,10 +48,10 @@ def test_an_erasure_during_an_import_is_not_overwritten_by_the_file(
         return write_spool(*args)
 
     monkeypatch.setattr(importing, "_write_spool", held_write_spool)
-    importer, imported = _in_thread(lambda: importing.commit_import(shop, owner, job))
+    importer, imported = in_thread(lambda: importing.commit_import(shop, owner, job))
     assert at_writes.wait(10)
     erased = threading.Event()
-    eraser, _box = _in_thread(
+    eraser, _box = in_thread(
         lambda: erasure.erase_customer(
             shop, owner, siti, reason=erasure.ErasureReason.REQUEST
         ),
@@ -81,11 +62,14 @@ def test_an_erasure_during_an_import_is_not_overwritten_by_the_file(
     go_on.set()
     importer.join(30)
     eraser.join(30)
-    assert "error" not in imported and "error" not in _box, (imported, _box)
+    assert imported["outcome"][0] == "ok" and _box["outcome"][0] == "ok", (
+        imported,
+        _box,
+    )
 
-    row = _in_thread(lambda: Customer.objects.get(pk=siti.pk))
-    row[0].join(10)
-    siti = row[1]["value"]
+    reader, row = in_thread(lambda: Customer.objects.get(pk=siti.pk))
+    reader.join(10)
+    siti = row["outcome"][1]
     assert siti.erased_at is not None
     assert siti.name != "Siti R." and siti.name != NAME
     assert siti.phone != PHONE

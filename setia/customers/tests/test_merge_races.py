@@ -12,10 +12,10 @@ import time
 import uuid
 
 import pytest
-from django.db import connections
 
 from setia.customers import merging
 from setia.customers.models import Customer
+from setia.customers.tests.threads import in_thread
 from setia.loyalty import programs
 from setia.loyalty import services as loyalty_services
 from setia.sales import services as sales
@@ -24,20 +24,6 @@ from setia.sales.services import LineInput, PaymentInput
 from setia.sales.tests.factories import make_customer, make_product
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _start(box: dict, name: str, fn) -> threading.Thread:
-    def run():
-        try:
-            box[name] = ("ok", fn())
-        except Exception as exc:  # noqa: BLE001 - the test asserts on it
-            box[name] = ("error", repr(exc))
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
 
 
 @pytest.fixture
@@ -71,10 +57,7 @@ def test_a_friends_sale_and_the_merge_of_her_referrer_both_finish(
         return award(*args, **kwargs)
 
     monkeypatch.setattr(loyalty_services, "award_referral_bonus", held_award)
-    box: dict = {}
-    seller = _start(
-        box,
-        "sale",
+    seller, sold = in_thread(
         lambda: (
             sales.record_sale(
                 shop,
@@ -86,17 +69,16 @@ def test_a_friends_sale_and_the_merge_of_her_referrer_both_finish(
             ).pk
         ),
     )
-    assert at_bonus.wait(10), box
-    merger = _start(
-        box,
-        "merge",
-        lambda: merging.merge_customers(shop, owner, survivor, referrer).pk,
+    assert at_bonus.wait(10), sold
+    merger, merged = in_thread(
+        lambda: merging.merge_customers(shop, owner, survivor, referrer).pk
     )
     time.sleep(1.0)  # the merge gets as far as it can while the sale is held
     go_on.set()
     seller.join(30)
     merger.join(30)
-    assert box == {"sale": ("ok", box["sale"][1]), "merge": ("ok", survivor.pk)}, box
+    assert sold["outcome"][0] == "ok", sold
+    assert merged["outcome"] == ("ok", survivor.pk), merged
 
     def check():
         return (
@@ -104,6 +86,6 @@ def test_a_friends_sale_and_the_merge_of_her_referrer_both_finish(
             Customer.objects.get(pk=friend.pk).referred_by_id,
         )
 
-    result: dict = {}
-    _start(result, "check", check).join(10)
-    assert result["check"] == ("ok", (1, survivor.pk))
+    reader, result = in_thread(check)
+    reader.join(10)
+    assert result["outcome"] == ("ok", (1, survivor.pk))
